@@ -1,0 +1,44 @@
+from django.contrib import admin
+
+from .models import Event, OutgoingEmail, ProgrammeItem, Registration
+
+
+class ProgrammeItemInline(admin.TabularInline):
+    model = ProgrammeItem
+    extra = 0
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["title", "starts_at", "venue_name", "venue_city", "capacity", "status"]
+    list_filter = ["status", "venue_city", "free_entry"]
+    search_fields = ["title", "slug", "venue_name", "venue_city"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "starts_at"
+    filter_horizontal = ["organisers", "hosts"]
+    inlines = [ProgrammeItemInline]
+
+
+@admin.register(ProgrammeItem)
+class ProgrammeItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "event", "start_time", "kind", "capacity"]
+    list_filter = ["kind", "event"]
+    search_fields = ["title", "host", "event__title"]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "event", "party_size", "status", "role", "created_at"]
+    list_filter = ["status", "role", "event"]
+    search_fields = ["name", "email", "organisation"]
+    readonly_fields = ["management_token", "ticket_code", "created_at", "updated_at"]
+    raw_id_fields = ["event"]
+    filter_horizontal = ["sessions"]
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    list_display = ["registration", "kind", "status", "attempts", "last_error", "created_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["registration__email", "registration__name"]
+    raw_id_fields = ["registration"]

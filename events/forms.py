@@ -1,0 +1,144 @@
+from itertools import groupby
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Event, ProgrammeItem, Registration
+
+# Characters that never belong in a name or short text: control characters except
+# tab and newline. They are refused rather than stored.
+_CONTROL = {chr(c) for c in range(32) if c not in (9, 10, 13)} | {chr(127)}
+
+
+def _no_control_characters(value: str) -> None:
+    if any(char in _CONTROL for char in value):
+        raise ValidationError(_("Please remove the special characters."), code="control")
+
+
+class SessionChoiceMixin:
+    """One radio group per time slot with breakout sessions or pitches to choose from."""
+
+    def add_session_fields(self, event: Event, *, initial: list[ProgrammeItem] = ()) -> None:
+        self.session_fields = []
+        choosable = [item for item in event.programme.all() if item.is_choosable]
+        chosen = {item.pk for item in initial}
+        for start, items in groupby(choosable, key=lambda item: item.start_time):
+            items = list(items)
+            name = f"session_{start:%H%M}"
+            choices = [("", _("No preference"))] + [
+                (str(item.pk), self._session_label(item)) for item in items
+            ]
+            self.fields[name] = forms.ChoiceField(
+                label=_("Choose a session at %(time)s") % {"time": f"{start:%H:%M}"},
+                choices=choices,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=next((str(i.pk) for i in items if i.pk in chosen), ""),
+            )
+            self.session_fields.append((name, {str(item.pk): item for item in items}))
+
+    @staticmethod
+    def _session_label(item: ProgrammeItem) -> str:
+        label = item.title
+        if item.host:
+            label += f" ({item.host})"
+        return label
+
+    def session_bound_fields(self):
+        return [self[name] for name, _items in self.session_fields]
+
+    def chosen_sessions(self) -> list[ProgrammeItem]:
+        chosen = []
+        for name, items in self.session_fields:
+            value = self.cleaned_data.get(name)
+            if value:
+                chosen.append(items[value])
+        return chosen
+
+
+class RegistrationForm(SessionChoiceMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=200,
+        validators=[_no_control_characters],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        help_text=_("We send your ticket to this address."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    party_size = forms.TypedChoiceField(
+        label=_("How many people are coming, including you?"),
+        coerce=int,
+        initial=1,
+        required=False,
+        empty_value=1,
+    )
+    phone = forms.CharField(
+        label=_("Phone number"),
+        required=False,
+        max_length=30,
+        validators=[_no_control_characters],
+        help_text=_("Only if we may call you about this meeting."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    role = forms.ChoiceField(
+        label=_("What describes you best?"),
+        required=False,
+        choices=[("", _("I would rather not say"))] + list(Registration.Role.choices),
+    )
+    organisation = forms.CharField(
+        label=_("Organisation"),
+        required=False,
+        max_length=200,
+        validators=[_no_control_characters],
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    topic = forms.CharField(
+        label=_("What would you like to talk about at the meeting?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    needs = forms.CharField(
+        label=_("Do you need anything to take part? For example a wheelchair space or a diet."),
+        required=False,
+        max_length=1000,
+        help_text=_("Only the organisers of this meeting see this."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    newsletter_opt_in = forms.BooleanField(
+        label=_("Yes, send me news about meetings like this one."),
+        required=False,
+    )
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.fields["party_size"].choices = [
+            (n, str(n)) for n in range(1, event.max_party_size + 1)
+        ]
+        if event.max_party_size == 1:
+            del self.fields["party_size"]
+        self.add_session_fields(event)
+
+    def clean_party_size(self) -> int:
+        return self.cleaned_data.get("party_size") or 1
+
+
+class RegistrationChangeForm(SessionChoiceMixin, forms.Form):
+    party_size = forms.TypedChoiceField(
+        label=_("How many people are coming, including you?"), coerce=int
+    )
+
+    def __init__(self, *args, registration: Registration, **kwargs):
+        super().__init__(*args, **kwargs)
+        event = registration.event
+        self.fields["party_size"].choices = [
+            (n, str(n)) for n in range(1, event.max_party_size + 1)
+        ]
+        self.fields["party_size"].initial = registration.party_size
+        self.add_session_fields(event, initial=list(registration.sessions.all()))

@@ -1,0 +1,307 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def new_management_token() -> str:
+    """256 random bits: the secret link that lets an attendee change or cancel."""
+    return secrets.token_urlsafe(32)
+
+
+def new_ticket_code() -> str:
+    """128 random bits: what the ticket QR encodes; it can check in, never cancel."""
+    return secrets.token_urlsafe(16)
+
+
+class Event(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        CANCELLED = "cancelled", _("cancelled")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("short name in the web address"), max_length=100, unique=True)
+    summary = models.CharField(_("short summary"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    venue_name = models.CharField(_("venue"), max_length=200)
+    venue_street = models.CharField(_("street and number"), max_length=200, blank=True)
+    venue_postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    venue_city = models.CharField(_("city"), max_length=100, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    venue_accessibility = models.TextField(_("accessibility of the venue"), blank=True)
+    capacity = models.PositiveIntegerField(
+        _("places (people)"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    max_party_size = models.PositiveSmallIntegerField(
+        _("maximum people per registration"), default=4
+    )
+    organisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("organisers"),
+        related_name="organised_events",
+        blank=True,
+    )
+    hosts = models.ManyToManyField(
+        "initiatives.Initiative",
+        verbose_name=_("hosted by"),
+        related_name="events",
+        blank=True,
+    )
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    languages = models.CharField(
+        _("language(s) spoken"), max_length=50, default="nl", help_text=_("For example: nl, en")
+    )
+    free_entry = models.BooleanField(_("free entry"), default=True)
+    image = models.ImageField(_("image"), upload_to="events/", blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(max_party_size__gte=1), name="event_party_size_min"),
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+    @property
+    def absolute_url(self) -> str:
+        """The URL printed on flyers and encoded in the QR code."""
+        return settings.SITE_URL + self.get_absolute_url()
+
+    @property
+    def is_past(self) -> bool:
+        return self.ends_at < timezone.now()
+
+    def confirmed_people(self) -> int:
+        total = self.registrations.filter(status=Registration.Status.CONFIRMED).aggregate(
+            total=Sum("party_size")
+        )["total"]
+        return total or 0
+
+    def seats_left(self, confirmed_people: int | None = None) -> int | None:
+        """Places still free, or None when the meeting has no limit."""
+        if self.capacity is None:
+            return None
+        if confirmed_people is None:
+            confirmed_people = self.confirmed_people()
+        return max(self.capacity - confirmed_people, 0)
+
+    @property
+    def places_left(self) -> int | None:
+        """Seats left, using the `confirmed` count that list selectors annotate."""
+        confirmed = getattr(self, "confirmed", None)
+        return self.seats_left(confirmed)
+
+    def registration_state(self, now=None) -> str:
+        """'open', or why registration is not possible: draft, cancelled, not_yet, closed."""
+        now = now or timezone.now()
+        if self.status == self.Status.DRAFT:
+            return "draft"
+        if self.status == self.Status.CANCELLED:
+            return "cancelled"
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return "not_yet"
+        closes = self.registration_closes_at or self.ends_at
+        if now >= closes:
+            return "closed"
+        return "open"
+
+
+class ProgrammeItem(models.Model):
+    class Kind(models.TextChoices):
+        PLENARY = "plenary", _("plenary")
+        BREAKOUT = "breakout", _("breakout session")
+        PITCH = "pitch", _("pitch")
+        BREAK = "break", _("break")
+
+    # Attendees choose one of these per time slot.
+    CHOOSABLE = (Kind.BREAKOUT, Kind.PITCH)
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="programme", verbose_name=_("meeting")
+    )
+    start_time = models.TimeField(_("start time"))
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PLENARY)
+    room = models.CharField(_("room"), max_length=100, blank=True)
+    host = models.CharField(_("host or speaker"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    capacity = models.PositiveIntegerField(
+        _("places (people)"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+
+    class Meta:
+        ordering = ["start_time", "pk"]
+        verbose_name = _("programme item")
+        verbose_name_plural = _("programme items")
+
+    def __str__(self) -> str:
+        return f"{self.start_time:%H:%M} {self.title}"
+
+    @property
+    def is_choosable(self) -> bool:
+        return self.kind in self.CHOOSABLE
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("confirmed")
+        WAITLIST = "waitlist", _("waiting list")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class Role(models.TextChoices):
+        RESIDENT = "bewoner", _("resident")
+        CARER = "mantelzorger", _("informal carer")
+        VOLUNTEER = "vrijwilliger", _("volunteer")
+        CARE_PROFESSIONAL = "professional", _("professional in care and welfare")
+        COMMUNITY_WORKER = "buurtopbouwwerker", _("community development worker")
+        MUNICIPALITY = "gemeente", _("municipality or policy")
+        DIRECTOR = "bestuurder", _("director or board member")
+        RESEARCH = "onderzoek", _("research or education")
+        OTHER = "anders", _("other")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("meeting")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email address"), max_length=254)
+    phone = models.CharField(_("phone number"), max_length=30, blank=True)
+    role = models.CharField(_("background"), max_length=30, choices=Role.choices, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    party_size = models.PositiveSmallIntegerField(_("number of people"), default=1)
+    sessions = models.ManyToManyField(
+        ProgrammeItem, verbose_name=_("sessions"), related_name="registrations", blank=True
+    )
+    topic = models.TextField(_("what would you like to raise?"), max_length=2000, blank=True)
+    needs = models.TextField(
+        _("accessibility or dietary needs"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Seen only by the organisers of this meeting."),
+    )
+    newsletter_opt_in = models.BooleanField(_("newsletter"), default=False)
+    newsletter_opt_in_at = models.DateTimeField(
+        _("newsletter consent given"), null=True, blank=True
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    # Waiting-list order: first come, first served. The position is computed from it, so
+    # it never needs renumbering when someone ahead leaves.
+    waitlisted_at = models.DateTimeField(_("on waiting list since"), null=True, blank=True)
+    management_token = models.CharField(max_length=64, unique=True, default=new_management_token)
+    ticket_code = models.CharField(max_length=64, unique=True, default=new_ticket_code)
+    language = models.CharField(_("language"), max_length=10, default="nl")
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "email"],
+                condition=~Q(status="cancelled"),
+                name="registration_one_active_per_email",
+            ),
+            models.CheckConstraint(condition=Q(party_size__gte=1), name="registration_party_min"),
+            models.CheckConstraint(
+                condition=~Q(management_token=models.F("ticket_code")),
+                name="registration_codes_distinct",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["confirmed", "waitlist", "cancelled"]),
+                name="registration_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "status", "waitlisted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.event})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:registration", kwargs={"token": self.management_token})
+
+    @property
+    def absolute_url(self) -> str:
+        return settings.SITE_URL + self.get_absolute_url()
+
+    @property
+    def companions(self) -> int:
+        return self.party_size - 1
+
+    def waitlist_position(self) -> int | None:
+        """1 for the first in line; None when not on the waiting list."""
+        if self.status != self.Status.WAITLIST:
+            return None
+        ahead = Registration.objects.filter(
+            event_id=self.event_id, status=self.Status.WAITLIST
+        ).filter(
+            Q(waitlisted_at__lt=self.waitlisted_at)
+            | Q(waitlisted_at=self.waitlisted_at, pk__lt=self.pk)
+        )
+        return ahead.count() + 1
+
+
+class OutgoingEmail(models.Model):
+    """One email to an attendee. Kept so a mail server that is down loses nothing."""
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", _("registration received")
+        PROMOTED = "promoted", _("moved from the waiting list")
+        CANCELLED = "cancelled", _("registration cancelled")
+        LINK_RESENT = "link_resent", _("ticket link sent again")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="emails")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("email")
+        verbose_name_plural = _("emails")
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.registration.email}"

@@ -1,0 +1,289 @@
+"""Every write with rules about seats, the waiting list and attendee email.
+
+Each service runs in one transaction that first locks the event: on PostgreSQL with
+SELECT … FOR UPDATE on the event row, on SQLite by the write lock that
+transaction_mode=IMMEDIATE takes at BEGIN. Seats are recounted under that lock, so
+concurrent sign-ups can never confirm more people than the capacity.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from .models import (
+    Event,
+    OutgoingEmail,
+    ProgrammeItem,
+    Registration,
+    new_management_token,
+    new_ticket_code,
+)
+
+
+class RegistrationError(Exception):
+    """A sign-up or change that the rules do not allow; `code` is machine-readable."""
+
+    def __init__(self, code: str, message: str = ""):
+        super().__init__(message or code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class SignUp:
+    registration: Registration
+    created: bool
+
+
+def _lock_event(event: Event) -> Event:
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+def _normalise_email(email: str) -> str:
+    local, _, domain = email.strip().rpartition("@")
+    return f"{local}@{domain.lower()}" if local else email.strip()
+
+
+def _confirmed_in_session(item: ProgrammeItem) -> int:
+    total = item.registrations.filter(status=Registration.Status.CONFIRMED).aggregate(
+        total=Sum("party_size")
+    )["total"]
+    return total or 0
+
+
+def _check_sessions(*, event: Event, sessions: Iterable[ProgrammeItem]) -> list[ProgrammeItem]:
+    """At most one choosable session per time slot, all of this event."""
+    chosen = list(sessions)
+    slots = set()
+    for item in chosen:
+        if item.event_id != event.pk or not item.is_choosable:
+            raise RegistrationError("invalid_session")
+        if item.start_time in slots:
+            raise RegistrationError("one_session_per_slot")
+        slots.add(item.start_time)
+    return chosen
+
+
+def _sessions_fit(sessions: list[ProgrammeItem], party_size: int, exclude_pk=None) -> bool:
+    for item in sessions:
+        if item.capacity is None:
+            continue
+        taken = _confirmed_in_session(item)
+        if exclude_pk is not None:
+            own = item.registrations.filter(
+                pk=exclude_pk, status=Registration.Status.CONFIRMED
+            ).aggregate(total=Sum("party_size"))["total"]
+            taken -= own or 0
+        if taken + party_size > item.capacity:
+            return False
+    return True
+
+
+def _check_party_size(event: Event, party_size: int) -> None:
+    if not 1 <= party_size <= event.max_party_size:
+        raise RegistrationError("party_size")
+
+
+def email_queue(*, registration: Registration, kind: str) -> OutgoingEmail:
+    """Record an email and send it in the background once the transaction commits."""
+    from .tasks import outgoing_email_send
+
+    mail = OutgoingEmail.objects.create(registration=registration, kind=kind)
+    transaction.on_commit(lambda: outgoing_email_send.enqueue(mail.pk))
+    return mail
+
+
+def registration_create(
+    *,
+    event: Event,
+    name: str,
+    email: str,
+    phone: str = "",
+    role: str = "",
+    organisation: str = "",
+    party_size: int = 1,
+    sessions: Iterable[ProgrammeItem] = (),
+    topic: str = "",
+    needs: str = "",
+    newsletter_opt_in: bool = False,
+    language: str = "nl",
+) -> SignUp:
+    """Sign someone up: confirmed while places last, otherwise on the waiting list.
+
+    Signing up again with the same email creates nothing: the existing registration is
+    returned and its link emailed again.
+    """
+    email = _normalise_email(email)
+    try:
+        with transaction.atomic():
+            event = _lock_event(event)
+            state = event.registration_state()
+            if state != "open":
+                raise RegistrationError(state)
+            existing = (
+                Registration.objects.filter(event=event, email__iexact=email)
+                .exclude(status=Registration.Status.CANCELLED)
+                .first()
+            )
+            if existing is not None:
+                email_queue(registration=existing, kind=OutgoingEmail.Kind.LINK_RESENT)
+                return SignUp(existing, created=False)
+            _check_party_size(event, party_size)
+            chosen = _check_sessions(event=event, sessions=sessions)
+            seats_left = event.seats_left()
+            fits = seats_left is None or party_size <= seats_left
+            if fits and not _sessions_fit(chosen, party_size):
+                raise RegistrationError("session_full")
+            now = timezone.now()
+            registration = Registration.objects.create(
+                event=event,
+                name=name.strip(),
+                email=email,
+                phone=phone.strip(),
+                role=role,
+                organisation=organisation.strip(),
+                party_size=party_size,
+                topic=topic.strip(),
+                needs=needs.strip(),
+                newsletter_opt_in=newsletter_opt_in,
+                newsletter_opt_in_at=now if newsletter_opt_in else None,
+                status=(Registration.Status.CONFIRMED if fits else Registration.Status.WAITLIST),
+                waitlisted_at=None if fits else now,
+                language=language,
+            )
+            registration.sessions.set(chosen)
+            email_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
+            return SignUp(registration, created=True)
+    except IntegrityError:
+        # A simultaneous duplicate that slipped past the check: answer as a duplicate.
+        existing = (
+            Registration.objects.filter(event=event, email__iexact=email)
+            .exclude(status=Registration.Status.CANCELLED)
+            .first()
+        )
+        if existing is None:
+            raise
+        return SignUp(existing, created=False)
+
+
+def waitlist_promote(*, event: Event) -> list[Registration]:
+    """Confirm waiting registrations, first come first served, while their party fits.
+
+    Call inside a transaction that holds the event lock (every service here does).
+    """
+    if event.capacity is None:
+        seats_left = None
+    else:
+        seats_left = event.seats_left()
+        if seats_left == 0:
+            return []
+    promoted = []
+    waiting = (
+        Registration.objects.filter(event=event, status=Registration.Status.WAITLIST)
+        .order_by("waitlisted_at", "pk")
+        .prefetch_related("sessions")
+    )
+    for registration in waiting:
+        if seats_left is not None and registration.party_size > seats_left:
+            continue
+        # A wished-for session that filled up meanwhile is dropped: the place at the
+        # meeting matters more, and the attendee can choose another on their page.
+        full = [
+            item
+            for item in registration.sessions.all()
+            if not _sessions_fit([item], registration.party_size)
+        ]
+        if full:
+            registration.sessions.remove(*full)
+        registration.status = Registration.Status.CONFIRMED
+        registration.waitlisted_at = None
+        registration.save(update_fields=["status", "waitlisted_at", "updated_at"])
+        email_queue(registration=registration, kind=OutgoingEmail.Kind.PROMOTED)
+        promoted.append(registration)
+        if seats_left is not None:
+            seats_left -= registration.party_size
+            if seats_left == 0:
+                break
+    return promoted
+
+
+def registration_cancel(*, registration: Registration) -> Registration:
+    """Cancel a registration and give its places to the waiting list."""
+    with transaction.atomic():
+        event = _lock_event(registration.event)
+        registration = Registration.objects.get(pk=registration.pk)
+        if registration.status == Registration.Status.CANCELLED:
+            return registration
+        was_confirmed = registration.status == Registration.Status.CONFIRMED
+        registration.status = Registration.Status.CANCELLED
+        registration.cancelled_at = timezone.now()
+        registration.waitlisted_at = None
+        registration.save(update_fields=["status", "cancelled_at", "waitlisted_at", "updated_at"])
+        email_queue(registration=registration, kind=OutgoingEmail.Kind.CANCELLED)
+        if was_confirmed:
+            waitlist_promote(event=event)
+        return registration
+
+
+def registration_update(
+    *,
+    registration: Registration,
+    party_size: int,
+    sessions: Iterable[ProgrammeItem],
+) -> Registration:
+    """Change the party size or session choices; places are checked as for a sign-up."""
+    with transaction.atomic():
+        event = _lock_event(registration.event)
+        registration = Registration.objects.get(pk=registration.pk)
+        if registration.status == Registration.Status.CANCELLED:
+            raise RegistrationError("cancelled")
+        if event.registration_state() not in {"open", "closed"} or event.is_past:
+            raise RegistrationError("locked")
+        _check_party_size(event, party_size)
+        chosen = _check_sessions(event=event, sessions=sessions)
+        if registration.status == Registration.Status.CONFIRMED:
+            if event.capacity is not None:
+                others = event.confirmed_people() - registration.party_size
+                if others + party_size > event.capacity:
+                    raise RegistrationError("no_room")
+            if not _sessions_fit(chosen, party_size, exclude_pk=registration.pk):
+                raise RegistrationError("session_full")
+        freed = party_size < registration.party_size
+        registration.party_size = party_size
+        registration.save(update_fields=["party_size", "updated_at"])
+        registration.sessions.set(chosen)
+        if freed and registration.status == Registration.Status.CONFIRMED:
+            waitlist_promote(event=event)
+        return registration
+
+
+def event_capacity_change(*, event: Event, capacity: int | None) -> list[Registration]:
+    """Set a new capacity; more places promote the waiting list at once."""
+    with transaction.atomic():
+        locked = _lock_event(event)
+        locked.capacity = capacity
+        locked.save(update_fields=["capacity", "updated_at"])
+        return waitlist_promote(event=locked)
+
+
+def registration_erase(*, registration: Registration) -> None:
+    """Cancel if needed, then erase the attendee's personal data; counts survive."""
+    registration = registration_cancel(registration=registration)
+    with transaction.atomic():
+        registration.sessions.clear()
+        registration.emails.all().delete()
+        Registration.objects.filter(pk=registration.pk).update(
+            name="",
+            email=f"erased-{registration.pk}@invalid",
+            phone="",
+            organisation="",
+            topic="",
+            needs="",
+            newsletter_opt_in=False,
+            newsletter_opt_in_at=None,
+            # Fresh secrets: the old link and ticket stop working.
+            management_token=new_management_token(),
+            ticket_code=new_ticket_code(),
+        )

@@ -1,0 +1,296 @@
+import hashlib
+import json
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import condition, require_http_methods
+
+from initiatives.models import Initiative
+
+from . import selectors, services
+from .calendar import event_ics as build_event_ics
+from .forms import RegistrationChangeForm, RegistrationForm
+from .models import Event, Registration
+from .qr import PNG_SIZES, qr_png, qr_svg
+
+# Shown instead of the form when registration is not possible.
+CLOSED_MESSAGES = {
+    "draft": lambda: _("Registration has not opened yet."),
+    "not_yet": lambda: _("Registration has not opened yet."),
+    "closed": lambda: _("Registration for this meeting is closed."),
+    "cancelled": lambda: _("This meeting has been cancelled."),
+}
+
+ERROR_MESSAGES = {
+    "party_size": lambda: _("Please choose a number of people from the list."),
+    "session_full": lambda: _("A session you chose is full. Please choose another one."),
+    "one_session_per_slot": lambda: _("Please choose one session per time slot."),
+    "invalid_session": lambda: _("Please choose a session from the list."),
+    "no_room": lambda: _("There are not enough places left for that many people."),
+    "locked": lambda: _("This registration can no longer be changed."),
+    "cancelled": lambda: _("This registration has been cancelled."),
+}
+
+SESSION_KEY = "registrations"  # tokens created in this browser, for double submits
+
+
+def _error_message(code: str) -> str:
+    message = ERROR_MESSAGES.get(code) or CLOSED_MESSAGES.get(code)
+    return message() if message else _("Something went wrong. Please try again.")
+
+
+def home(request):
+    return render(
+        request,
+        "home.html",
+        {
+            "events": selectors.events_upcoming()[:6],
+            "initiative_count": Initiative.objects.filter(is_published=True).count(),
+        },
+    )
+
+
+def event_list(request):
+    return render(
+        request,
+        "events/event_list.html",
+        {"upcoming": selectors.events_upcoming(), "past": selectors.events_past()[:20]},
+    )
+
+
+def _event_or_404(slug: str) -> Event:
+    try:
+        return selectors.event_public(slug)
+    except Event.DoesNotExist:
+        raise Http404 from None
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def event_detail(request, slug):
+    event = _event_or_404(slug)
+    state = event.registration_state()
+    form = None
+    if state == "open":
+        if request.method == "POST":
+            form = RegistrationForm(request.POST, event=event)
+            if form.is_valid():
+                response = _register(request, event, form)
+                if response is not None:
+                    return response
+        else:
+            form = RegistrationForm(event=event)
+    elif request.method == "POST":
+        messages.error(request, CLOSED_MESSAGES[state]())
+    status = 400 if form is not None and form.errors else 200
+    return render(
+        request,
+        "events/event_detail.html",
+        {
+            "event": event,
+            "form": form,
+            "state": state,
+            "closed_message": CLOSED_MESSAGES[state]() if state != "open" else "",
+            "seats_left": event.seats_left(event.confirmed),
+            "json_ld_text": _json_ld(event),
+        },
+        status=status,
+    )
+
+
+def _register(request, event: Event, form: RegistrationForm):
+    data = form.cleaned_data
+    try:
+        signup = services.registration_create(
+            event=event,
+            name=data["name"],
+            email=data["email"],
+            phone=data["phone"],
+            role=data["role"],
+            organisation=data["organisation"],
+            party_size=data.get("party_size", 1),
+            sessions=form.chosen_sessions(),
+            topic=data["topic"],
+            needs=data["needs"],
+            newsletter_opt_in=data["newsletter_opt_in"],
+            language=get_language() or "nl",
+        )
+    except services.RegistrationError as error:
+        form.add_error(None, _error_message(error.code))
+        return None
+    token = signup.registration.management_token
+    own = request.session.get(SESSION_KEY, [])
+    if signup.created or token in own:
+        # New, or this same browser submitting twice: straight to the ticket.
+        if token not in own:
+            request.session[SESSION_KEY] = (own + [token])[-20:]
+        return redirect(signup.registration)
+    # Someone else's address: reveal nothing, the owner gets the link by email.
+    return render(request, "events/registration_check_email.html", {"event": event})
+
+
+def _json_ld(event: Event) -> str:
+    """schema.org Event data for link previews and search engines, safe inside <script>."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "description": event.summary,
+        "startDate": event.starts_at.isoformat(),
+        "endDate": event.ends_at.isoformat(),
+        "eventStatus": "https://schema.org/EventCancelled"
+        if event.status == Event.Status.CANCELLED
+        else "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "url": event.absolute_url,
+        "location": {
+            "@type": "Place",
+            "name": event.venue_name,
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": event.venue_street,
+                "postalCode": event.venue_postcode,
+                "addressLocality": event.venue_city,
+                "addressCountry": "NL",
+            },
+        },
+        "isAccessibleForFree": event.free_entry,
+        "inLanguage": event.languages,
+        "organizer": [{"@type": "Organization", "name": h.name} for h in event.hosts.all()],
+    }
+    text = json.dumps(data, ensure_ascii=False)
+    for char, escape in (("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026")):
+        text = text.replace(char, escape)
+    return mark_safe(text)  # noqa: S308 - every markup character is escaped above
+
+
+def _qr_etag(request, slug, fmt):
+    size = request.GET.get("size", "m")
+    data = f"{slug}|{fmt}|{size}|{request.build_absolute_uri('/')}"
+    return hashlib.sha256(data.encode()).hexdigest()[:32]
+
+
+@cache_control(public=True, max_age=86400)
+@condition(etag_func=_qr_etag)
+def event_qr(request, slug, fmt):
+    event = get_object_or_404(Event.objects.exclude(status=Event.Status.DRAFT), slug=slug)
+    if fmt == "svg":
+        return HttpResponse(qr_svg(event.absolute_url), content_type="image/svg+xml")
+    if fmt == "png":
+        size = request.GET.get("size", "m")
+        if size not in PNG_SIZES:
+            return HttpResponse(
+                _("Unknown size; use s, m or l."), status=400, content_type="text/plain"
+            )
+        return HttpResponse(
+            qr_png(event.absolute_url, box_size=PNG_SIZES[size]), content_type="image/png"
+        )
+    raise Http404
+
+
+def event_poster(request, slug):
+    event = _event_or_404(slug)
+    return render(request, "events/event_poster.html", {"event": event})
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def event_ics(request, slug):
+    event = _event_or_404(slug)
+    return _ics_response(build_event_ics(event), f"{event.slug}.ics")
+
+
+def _registration_or_404(token: str) -> Registration:
+    return get_object_or_404(Registration.objects.select_related("event"), management_token=token)
+
+
+@require_http_methods(["GET", "HEAD"])
+def registration_detail(request, token):
+    registration = _registration_or_404(token)
+    return render(
+        request,
+        "events/registration_detail.html",
+        {
+            "registration": registration,
+            "event": registration.event,
+            "position": registration.waitlist_position(),
+            "sessions": registration.sessions.all(),
+        },
+    )
+
+
+@cache_control(private=True, max_age=3600)
+def registration_qr(request, token):
+    registration = _registration_or_404(token)
+    if registration.status == Registration.Status.CANCELLED:
+        raise Http404
+    return HttpResponse(qr_png(registration.ticket_code, box_size=8), content_type="image/png")
+
+
+def registration_ics(request, token):
+    registration = _registration_or_404(token)
+    event = registration.event
+    return _ics_response(build_event_ics(event), f"{event.slug}.ics")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def registration_change(request, token):
+    registration = _registration_or_404(token)
+    if registration.status == Registration.Status.CANCELLED:
+        return redirect(registration)
+    form = RegistrationChangeForm(request.POST or None, registration=registration)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.registration_update(
+                registration=registration,
+                party_size=form.cleaned_data["party_size"],
+                sessions=form.chosen_sessions(),
+            )
+        except services.RegistrationError as error:
+            form.add_error(None, _error_message(error.code))
+        else:
+            messages.success(request, _("Your registration has been changed."))
+            return redirect(registration)
+    return render(
+        request,
+        "events/registration_change.html",
+        {"registration": registration, "event": registration.event, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def registration_cancel(request, token):
+    registration = _registration_or_404(token)
+    if request.method == "POST":
+        services.registration_cancel(registration=registration)
+        messages.success(request, _("Your registration has been cancelled."))
+        return redirect(registration)
+    return render(
+        request,
+        "events/registration_confirm.html",
+        {"registration": registration, "event": registration.event, "action": "cancel"},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def registration_erase(request, token):
+    registration = _registration_or_404(token)
+    if request.method == "POST":
+        event = registration.event
+        services.registration_erase(registration=registration)
+        messages.success(request, _("Your registration and your personal data have been deleted."))
+        return redirect(event)
+    return render(
+        request,
+        "events/registration_confirm.html",
+        {"registration": registration, "event": registration.event, "action": "erase"},
+    )

@@ -1,0 +1,62 @@
+from datetime import time, timedelta
+
+import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.utils import timezone
+
+from events.models import Event, ProgrammeItem
+
+# The live test server listens with a backlog of 10, so a rush of phones would be reset by
+# the kernel before reaching Django. Production servers (gunicorn) accept 2048.
+WSGIServer.request_queue_size = 256
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    settings.SITE_URL = "https://zorgzaam.example"
+
+
+@pytest.fixture
+def make_event(db):
+    def make(**fields) -> Event:
+        start = timezone.now().replace(microsecond=0) + timedelta(days=14)
+        defaults = {
+            "title": "Buurtbijeenkomst",
+            "slug": f"buurt-{Event.objects.count() + 1}",
+            "summary": "Samen praten over zorgen voor elkaar.",
+            "starts_at": start,
+            "ends_at": start + timedelta(hours=3),
+            "venue_name": "Buurthuis",
+            "venue_street": "Dorpsstraat 1",
+            "venue_postcode": "1234 AB",
+            "venue_city": "Ergens",
+            "status": Event.Status.PUBLISHED,
+        }
+        defaults.update(fields)
+        return Event.objects.create(**defaults)
+
+    return make
+
+
+@pytest.fixture
+def event(make_event):
+    return make_event(capacity=10)
+
+
+@pytest.fixture
+def sessions(event):
+    """Two breakout sessions at 15:00 (one with 2 places) and a plenary."""
+    plenary = ProgrammeItem.objects.create(
+        event=event, start_time=time(14, 0), title="Opening", kind=ProgrammeItem.Kind.PLENARY
+    )
+    small = ProgrammeItem.objects.create(
+        event=event,
+        start_time=time(15, 0),
+        title="Kleine kring",
+        kind=ProgrammeItem.Kind.BREAKOUT,
+        capacity=2,
+    )
+    large = ProgrammeItem.objects.create(
+        event=event, start_time=time(15, 0), title="Grote zaal", kind=ProgrammeItem.Kind.BREAKOUT
+    )
+    return {"plenary": plenary, "small": small, "large": large}

@@ -1,0 +1,46 @@
+from django.core.management import call_command
+
+from events.models import Event, ProgrammeItem
+from initiatives.models import Initiative
+
+
+def snapshot():
+    return (
+        sorted(Event.objects.values_list("slug", "title", "starts_at", "ends_at", "capacity")),
+        sorted(ProgrammeItem.objects.values_list("pk", "event__slug", "title", "start_time")),
+        sorted(Initiative.objects.values_list("pk", "slug", "name")),
+    )
+
+
+def test_seed_demo_loads_the_three_seed_events_and_is_idempotent(db, client):
+    call_command("seed_demo", verbosity=0)
+    first = snapshot()
+    call_command("seed_demo", verbosity=0)
+    assert snapshot() == first
+
+    ru_pare = Event.objects.get(slug="zorgzame-gemeenschappen")
+    assert ru_pare.venue_name == "Ru Paré"
+    assert ru_pare.venue_street == "Chris Lebeaustraat 4"
+    assert (ru_pare.starts_at.month, ru_pare.starts_at.day) == (10, 1)
+    assert ru_pare.starts_at.astimezone().strftime("%H:%M") in {"14:00", "13:00", "12:00"}
+    assert ru_pare.programme.filter(host__contains="Pieter Hilhorst").exists()
+    assert ru_pare.programme.filter(kind="breakout").count() >= 2
+    assert ru_pare.free_entry
+
+    zorgvrijstaat = Event.objects.get(slug="meetup-zorgvrijstaat")
+    assert zorgvrijstaat.venue_name == "Het Wijkpaleis"
+    assert zorgvrijstaat.venue_city == "Rotterdam"
+    assert zorgvrijstaat.capacity  # limited places: "Vol is vol!"
+    assert "Vol is vol" in zorgvrijstaat.description
+    assert zorgvrijstaat.hosts.filter(slug="zorgvrijstaat").exists()
+
+    bestuurders = Event.objects.get(slug="bestuurdersevent-krachtige-kernen")
+    assert bestuurders.programme.filter(kind="pitch").count() == 6
+    assert bestuurders.hosts.count() == 2
+
+    for slug in ("zorgvrijstaat", "het-8ste-werk", "gezonde-marke", "drents-collectief"):
+        assert Initiative.objects.filter(slug=slug).exists()
+
+    home = client.get("/")
+    for event in Event.objects.all():
+        assert event.title in home.text
