@@ -97,6 +97,11 @@ class Event(models.Model):
         return settings.SITE_URL + self.get_absolute_url()
 
     @property
+    def venue_line(self) -> str:
+        """Venue, street and city on one line, leaving out what is not known yet."""
+        return ", ".join(part for part in (self.venue_name, self.venue_street, self.venue_city) if part)
+
+    @property
     def is_past(self) -> bool:
         return self.ends_at < timezone.now()
 
@@ -295,6 +300,7 @@ class OutgoingEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("sending started"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:

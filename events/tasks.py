@@ -44,7 +44,7 @@ def build_message(mail: OutgoingEmail) -> EmailMessage:
         to=[registration.email],
         reply_to=[event.contact_email] if event.contact_email else None,
     )
-    if mail.kind in WITH_TICKET and registration.status != Registration.Status.CANCELLED:
+    if mail.kind in WITH_TICKET and registration.status == Registration.Status.CONFIRMED:
         message.attach("ticket.png", qr_png(registration.ticket_code), "image/png")
         message.attach("agenda.ics", event_ics(event), "text/calendar")
     return message
@@ -56,7 +56,7 @@ def outgoing_email_send(email_id: int) -> str:
     # Claim the email first, so two workers (or a retry racing a resend) send it once.
     claimed = OutgoingEmail.objects.filter(
         pk=email_id, status__in=[OutgoingEmail.Status.PENDING, OutgoingEmail.Status.FAILED]
-    ).update(status=OutgoingEmail.Status.SENDING)
+    ).update(status=OutgoingEmail.Status.SENDING, claimed_at=timezone.now())
     if not claimed:
         return "skipped"
     mail = OutgoingEmail.objects.select_related("registration__event").get(pk=email_id)
@@ -90,6 +90,11 @@ def _schedule_retry(mail: OutgoingEmail) -> None:
 
 def pending_email_retry(*, max_attempts: int = MAX_ATTEMPTS) -> int:
     """Try every unsent email again (for cron, or after the mail server is back)."""
+    # An email left "sending" for long belongs to a worker that died mid-send.
+    stale = timezone.now() - timedelta(minutes=15)
+    OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENDING, claimed_at__lt=stale).update(
+        status=OutgoingEmail.Status.FAILED, last_error="interrupted while sending"
+    )
     ids = list(
         OutgoingEmail.objects.filter(
             status__in=[OutgoingEmail.Status.PENDING, OutgoingEmail.Status.FAILED],

@@ -60,3 +60,8 @@ def test_english_by_language_switch_and_remembered(client, db):
     assert "Komende bijeenkomsten" not in page.text
     # The switch offers the other language on every page.
     assert 'value="nl"' in page.text
+
+
+def test_browser_language_does_not_override_dutch(client, db):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="nl">' in page.text
