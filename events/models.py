@@ -99,7 +99,9 @@ class Event(models.Model):
     @property
     def venue_line(self) -> str:
         """Venue, street and city on one line, leaving out what is not known yet."""
-        return ", ".join(part for part in (self.venue_name, self.venue_street, self.venue_city) if part)
+        return ", ".join(
+            part for part in (self.venue_name, self.venue_street, self.venue_city) if part
+        )
 
     @property
     def is_past(self) -> bool:
@@ -227,6 +229,7 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

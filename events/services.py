@@ -8,6 +8,7 @@ concurrent sign-ups can never confirm more people than the capacity.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -268,11 +269,14 @@ def event_capacity_change(*, event: Event, capacity: int | None) -> list[Registr
         return waitlist_promote(event=locked)
 
 
-def registration_erase(*, registration: Registration) -> None:
-    """Cancel if needed, then erase the attendee's personal data; counts survive."""
-    registration = registration_cancel(registration=registration)
-    with transaction.atomic():
-        registration.sessions.clear()
+def registrations_anonymise(*, registrations) -> int:
+    """Erase names, addresses, free text and secrets; keep what the counts need.
+
+    Status, party size, background and sessions survive, so attendance figures stay true.
+    """
+    count = 0
+    now = timezone.now()
+    for registration in registrations.filter(erased_at__isnull=True).only("pk"):
         registration.emails.all().delete()
         Registration.objects.filter(pk=registration.pk).update(
             name="",
@@ -286,4 +290,23 @@ def registration_erase(*, registration: Registration) -> None:
             # Fresh secrets: the old link and ticket stop working.
             management_token=new_management_token(),
             ticket_code=new_ticket_code(),
+            erased_at=now,
+        )
+        count += 1
+    return count
+
+
+def registration_erase(*, registration: Registration) -> None:
+    """Cancel if needed, then erase the attendee's personal data at their request."""
+    registration = registration_cancel(registration=registration)
+    with transaction.atomic():
+        registrations_anonymise(registrations=Registration.objects.filter(pk=registration.pk))
+
+
+def personal_data_purge(*, days: int) -> int:
+    """Anonymise the registrations of every meeting that ended more than `days` ago."""
+    cutoff = timezone.now() - timedelta(days=days)
+    with transaction.atomic():
+        return registrations_anonymise(
+            registrations=Registration.objects.filter(event__ends_at__lt=cutoff)
         )

@@ -270,3 +270,6 @@ LOGGING = {
 }
 
 SITE_NAME = "Zorgzaam"
+
+# Attendees' personal data is erased this many days after their meeting.
+PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "30"))
