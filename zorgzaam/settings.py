@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "django_filters",
     "template_partials",
     "django_tasks",
     "django_tasks_db",
@@ -273,3 +274,9 @@ SITE_NAME = "Zorgzaam"
 
 # Attendees' personal data is erased this many days after their meeting.
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "30"))
+
+# Map tiles for the initiatives map (any XYZ tile server; OpenStreetMap by default).
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_ATTRIBUTION = os.environ.get(
+    "MAP_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+)
