@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Event, OutgoingEmail, ProgrammeItem, Registration
+from .models import AccessLog, Event, OrganiserMessage, OutgoingEmail, ProgrammeItem, Registration
 
 
 class ProgrammeItemInline(admin.TabularInline):
@@ -42,3 +42,36 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     search_fields = ["registration__email", "registration__name"]
     raw_id_fields = ["registration"]
+
+
+@admin.register(OrganiserMessage)
+class OrganiserMessageAdmin(admin.ModelAdmin):
+    list_display = ["subject", "event", "audience", "recipients", "author", "created_at"]
+    list_filter = ["audience", "event"]
+    search_fields = ["subject", "body", "event__title"]
+    readonly_fields = ["recipients", "created_at"]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Who exported attendee lists or saw special-category data: superusers only, read-only."""
+
+    list_display = ["created_at", "user", "event", "action"]
+    list_filter = ["action", "event"]
+    search_fields = ["user__username", "event__title"]
+    date_hierarchy = "created_at"
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -142,3 +142,158 @@ class RegistrationChangeForm(SessionChoiceMixin, forms.Form):
         ]
         self.fields["party_size"].initial = registration.party_size
         self.add_session_fields(event, initial=list(registration.sessions.all()))
+
+
+# Organiser forms ---------------------------------------------------------------------
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "slug",
+            "summary",
+            "description",
+            "starts_at",
+            "ends_at",
+            "venue_name",
+            "venue_street",
+            "venue_postcode",
+            "venue_city",
+            "venue_accessibility",
+            "capacity",
+            "max_party_size",
+            "registration_opens_at",
+            "registration_closes_at",
+            "reminder_days",
+            "contact_email",
+            "languages",
+            "free_entry",
+            "hosts",
+        ]
+        widgets = {
+            "starts_at": DateTimeLocalInput(),
+            "ends_at": DateTimeLocalInput(),
+            "registration_opens_at": DateTimeLocalInput(),
+            "registration_closes_at": DateTimeLocalInput(),
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "venue_accessibility": forms.Textarea(attrs={"rows": 2}),
+            "hosts": forms.CheckboxSelectMultiple(),
+        }
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The meeting must end after it starts."))
+        if data.get("max_party_size") == 0:
+            self.add_error("max_party_size", _("At least 1."))
+        return data
+
+
+class ProgrammeItemForm(forms.ModelForm):
+    class Meta:
+        model = ProgrammeItem
+        fields = ["start_time", "end_time", "title", "kind", "host", "room", "capacity"]
+        widgets = {
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+
+ProgrammeFormSet = forms.inlineformset_factory(
+    Event, ProgrammeItem, form=ProgrammeItemForm, extra=2, can_delete=True
+)
+
+
+class EventDuplicateForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    slug = forms.SlugField(label=_("Short name in the web address"), max_length=100)
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=DateTimeLocalInput())
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if Event.objects.filter(slug=slug).exists():
+            raise ValidationError(_("This web address is already in use."))
+        return slug
+
+
+class AttendeeAddForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200, validators=[_no_control_characters])
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    phone = forms.CharField(label=_("Phone number"), max_length=30, required=False)
+    party_size = forms.IntegerField(label=_("Number of people"), min_value=1, initial=1)
+    role = forms.ChoiceField(
+        label=_("Background"),
+        required=False,
+        choices=[("", "—")] + list(Registration.Role.choices),
+    )
+    consent_note = forms.CharField(
+        label=_("How did they agree to be registered?"),
+        max_length=300,
+        help_text=_("For example: “by phone on 3 May, agreed to receive email”."),
+    )
+    check_in_now = forms.BooleanField(label=_("Check in straight away (walk-in)"), required=False)
+
+
+class AttendeeEditForm(forms.ModelForm):
+    class Meta:
+        model = Registration
+        fields = ["name", "email", "phone", "role", "organisation", "needs"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        _no_control_characters(name)
+        return name
+
+
+class MessageForm(forms.Form):
+    audience = forms.ChoiceField(label=_("To"), choices=[])
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(label=_("Message"), max_length=5000, widget=forms.Textarea)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import OrganiserMessage
+
+        self.fields["audience"].choices = OrganiserMessage.Audience.choices
+
+
+class AttendeeFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search by name or email"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All"))] + list(Registration.Status.choices),
+    )
+    role = forms.ChoiceField(
+        label=_("Background"),
+        required=False,
+        choices=[("", _("All"))] + list(Registration.Role.choices),
+    )
+    session = forms.TypedChoiceField(label=_("Session"), required=False, coerce=int, choices=[])
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("created_at", _("Date of registration")),
+            ("name", _("Name")),
+            ("status", _("Status")),
+            ("-party_size", _("Number of people")),
+        ],
+    )
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].choices = [("", _("All"))] + [
+            (item.pk, str(item)) for item in event.programme.all() if item.is_choosable
+        ]

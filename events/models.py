@@ -69,6 +69,11 @@ class Event(models.Model):
         _("language(s) spoken"), max_length=50, default="nl", help_text=_("For example: nl, en")
     )
     free_entry = models.BooleanField(_("free entry"), default=True)
+    reminder_days = models.PositiveSmallIntegerField(
+        _("send a reminder this many days before"),
+        default=2,
+        help_text=_("0 sends no reminder."),
+    )
     image = models.ImageField(_("image"), upload_to="events/", blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
@@ -230,6 +235,30 @@ class Registration(models.Model):
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked in by"),
+    )
+    reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by organiser"),
+    )
+    consent_note = models.CharField(
+        _("how they agreed"),
+        max_length=300,
+        blank=True,
+        help_text=_("For someone added by hand: for example “by phone on 3 May, agreed”."),
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -288,6 +317,9 @@ class OutgoingEmail(models.Model):
         PROMOTED = "promoted", _("moved from the waiting list")
         CANCELLED = "cancelled", _("registration cancelled")
         LINK_RESENT = "link_resent", _("ticket link sent again")
+        REMINDER = "reminder", _("reminder")
+        EVENT_CANCELLED = "event_cancelled", _("meeting cancelled")
+        MESSAGE = "message", _("message from the organisers")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting to be sent")
@@ -297,6 +329,14 @@ class OutgoingEmail(models.Model):
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="emails")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    message = models.ForeignKey(
+        "OrganiserMessage",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="emails",
+        verbose_name=_("message"),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
@@ -314,3 +354,68 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.registration.email}"
+
+
+class OrganiserMessage(models.Model):
+    """An email the organisers sent to the attendees of one meeting."""
+
+    class Audience(models.TextChoices):
+        CONFIRMED = "confirmed", _("people with a place")
+        WAITLIST = "waitlist", _("people on the waiting list")
+        BOTH = "both", _("both")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="messages", verbose_name=_("meeting")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    audience = models.CharField(_("to"), max_length=20, choices=Audience.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"), max_length=5000)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("message to attendees")
+        verbose_name_plural = _("messages to attendees")
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class AccessLog(models.Model):
+    """Who exported an attendee list or saw special-category data, and when."""
+
+    class Action(models.TextChoices):
+        EXPORT_CSV = "export_csv", _("exported CSV")
+        EXPORT_XLSX = "export_xlsx", _("exported Excel")
+        EXPORT_WITH_NEEDS = "export_needs", _("exported with needs")
+        VIEW_NEEDS = "view_needs", _("viewed needs")
+        PRINT = "print", _("printed list or badges")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="access_log", verbose_name=_("meeting")
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_action_display()} {self.event}"

@@ -1,6 +1,6 @@
 """Reads shared by the public pages."""
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from .models import Event, Registration
@@ -32,3 +32,95 @@ def events_past() -> QuerySet[Event]:
 def event_public(slug: str) -> Event:
     """One public event with its programme and hosts; raises Event.DoesNotExist."""
     return events_public().prefetch_related("programme", "hosts").get(slug=slug)
+
+
+# Organiser area ----------------------------------------------------------------------
+
+COORDINATORS = "Coördinatoren"
+ORGANISERS = "Organisatoren"
+
+
+def user_is_coordinator(user) -> bool:
+    return user.is_superuser or user.groups.filter(name=COORDINATORS).exists()
+
+
+def user_may_organise(user) -> bool:
+    return (
+        user.is_superuser
+        or user.groups.filter(name__in=[COORDINATORS, ORGANISERS]).exists()
+        or user.organised_events.exists()
+    )
+
+
+def user_sees_needs(user, event: Event) -> bool:
+    """Accessibility and dietary needs are special-category data: the event's own organisers."""
+    return user.is_superuser or event.organisers.filter(pk=user.pk).exists()
+
+
+def events_for_organiser(user) -> QuerySet[Event]:
+    """The events this user may manage: their own, or all for coordinators."""
+    events = Event.objects.all()
+    if not user_is_coordinator(user):
+        events = events.filter(organisers=user)
+    return events.annotate(
+        confirmed=Sum(
+            "registrations__party_size",
+            filter=Q(registrations__status=Registration.Status.CONFIRMED),
+            default=0,
+        ),
+        waiting=Sum(
+            "registrations__party_size",
+            filter=Q(registrations__status=Registration.Status.WAITLIST),
+            default=0,
+        ),
+        checked_in=Sum(
+            "registrations__party_size",
+            filter=Q(
+                registrations__status=Registration.Status.CONFIRMED,
+                registrations__checked_in_at__isnull=False,
+            ),
+            default=0,
+        ),
+    )
+
+
+def attendees(event: Event, *, q="", status="", role="", session=None, sort="created_at"):
+    registrations = (
+        Registration.objects.filter(event=event, erased_at__isnull=True)
+        .prefetch_related("sessions")
+        .select_related("checked_in_by")
+    )
+    if q:
+        registrations = registrations.filter(Q(name__icontains=q) | Q(email__icontains=q))
+    if status:
+        registrations = registrations.filter(status=status)
+    if role:
+        registrations = registrations.filter(role=role)
+    if session:
+        registrations = registrations.filter(sessions__pk=session)
+    if sort not in {"created_at", "name", "status", "-party_size"}:
+        sort = "created_at"
+    return registrations.order_by(sort, "pk")
+
+
+def waitlist(event: Event):
+    return Registration.objects.filter(event=event, status=Registration.Status.WAITLIST).order_by(
+        "waitlisted_at", "pk"
+    )
+
+
+def event_counts(event: Event) -> dict:
+    """People confirmed, waiting and checked in, for the headers and live counters."""
+    rows = Registration.objects.filter(event=event).aggregate(
+        confirmed=Sum("party_size", filter=Q(status=Registration.Status.CONFIRMED), default=0),
+        confirmed_registrations=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
+        waiting=Sum("party_size", filter=Q(status=Registration.Status.WAITLIST), default=0),
+        cancelled=Count("pk", filter=Q(status=Registration.Status.CANCELLED)),
+        checked_in=Sum(
+            "party_size",
+            filter=Q(status=Registration.Status.CONFIRMED, checked_in_at__isnull=False),
+            default=0,
+        ),
+    )
+    rows["capacity"] = event.capacity
+    return rows

@@ -89,10 +89,8 @@ def _check_party_size(event: Event, party_size: int) -> None:
 
 def email_queue(*, registration: Registration, kind: str) -> OutgoingEmail:
     """Record an email and send it in the background once the transaction commits."""
-    from .tasks import outgoing_email_send
-
     mail = OutgoingEmail.objects.create(registration=registration, kind=kind)
-    transaction.on_commit(lambda: outgoing_email_send.enqueue(mail.pk))
+    _enqueue_on_commit(mail)
     return mail
 
 
@@ -110,6 +108,8 @@ def registration_create(
     needs: str = "",
     newsletter_opt_in: bool = False,
     language: str = "nl",
+    added_by=None,
+    consent_note: str = "",
 ) -> SignUp:
     """Sign someone up: confirmed while places last, otherwise on the waiting list.
 
@@ -121,7 +121,8 @@ def registration_create(
         with transaction.atomic():
             event = _lock_event(event)
             state = event.registration_state()
-            if state != "open":
+            # Organisers may add someone who phoned or walked in outside the sign-up window.
+            if state != "open" and not (added_by and state in {"not_yet", "closed", "draft"}):
                 raise RegistrationError(state)
             existing = (
                 Registration.objects.filter(event=event, email__iexact=email)
@@ -153,6 +154,8 @@ def registration_create(
                 status=(Registration.Status.CONFIRMED if fits else Registration.Status.WAITLIST),
                 waitlisted_at=None if fits else now,
                 language=language,
+                added_by=added_by,
+                consent_note=consent_note.strip(),
             )
             registration.sessions.set(chosen)
             email_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
@@ -310,3 +313,179 @@ def personal_data_purge(*, days: int) -> int:
         return registrations_anonymise(
             registrations=Registration.objects.filter(event__ends_at__lt=cutoff)
         )
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    result: str  # ok, already, unknown, wrong_event, cancelled, waitlist
+    registration: Registration | None = None
+
+
+def checkin_perform(*, event: Event, code: str, user=None) -> CheckIn:
+    """Check a ticket in at the door. Scanning twice, or on two phones at once, checks in once.
+
+    The check-in itself is one conditional UPDATE, so concurrent scans cannot both win.
+    """
+    code = (code or "").strip()
+    if not code or len(code) > 64:
+        return CheckIn("unknown")
+    registration = Registration.objects.filter(ticket_code=code).first()
+    if registration is None:
+        return CheckIn("unknown")
+    if registration.event_id != event.pk:
+        return CheckIn("wrong_event")
+    if registration.status == Registration.Status.CANCELLED:
+        return CheckIn("cancelled", registration)
+    if registration.status == Registration.Status.WAITLIST:
+        return CheckIn("waitlist", registration)
+    won = Registration.objects.filter(
+        pk=registration.pk, status=Registration.Status.CONFIRMED, checked_in_at__isnull=True
+    ).update(checked_in_at=timezone.now(), checked_in_by=user)
+    registration.refresh_from_db(fields=["checked_in_at", "checked_in_by", "status"])
+    return CheckIn("ok" if won else "already", registration)
+
+
+def checkin_by_registration(*, registration: Registration, user=None) -> CheckIn:
+    """Check in from the name search: the same rules as a scan."""
+    return checkin_perform(event=registration.event, code=registration.ticket_code, user=user)
+
+
+def checkin_undo(*, registration: Registration) -> None:
+    Registration.objects.filter(pk=registration.pk).update(checked_in_at=None, checked_in_by=None)
+
+
+def waitlist_confirm(*, registration: Registration, override: bool = False) -> Registration:
+    """Give a waiting registration a place; beyond capacity only when the organiser insists."""
+    with transaction.atomic():
+        event = _lock_event(registration.event)
+        registration = Registration.objects.get(pk=registration.pk)
+        if registration.status != Registration.Status.WAITLIST:
+            raise RegistrationError("not_waiting")
+        seats_left = event.seats_left()
+        if seats_left is not None and registration.party_size > seats_left and not override:
+            raise RegistrationError("no_room")
+        registration.status = Registration.Status.CONFIRMED
+        registration.waitlisted_at = None
+        registration.save(update_fields=["status", "waitlisted_at", "updated_at"])
+        email_queue(registration=registration, kind=OutgoingEmail.Kind.PROMOTED)
+        return registration
+
+
+def registration_resend(*, registration: Registration) -> None:
+    with transaction.atomic():
+        email_queue(registration=registration, kind=OutgoingEmail.Kind.LINK_RESENT)
+
+
+def event_cancel(*, event: Event) -> int:
+    """Cancel the meeting and email everyone who had a place or was waiting."""
+    with transaction.atomic():
+        event = _lock_event(event)
+        if event.status == Event.Status.CANCELLED:
+            return 0
+        event.status = Event.Status.CANCELLED
+        event.save(update_fields=["status", "updated_at"])
+        active = Registration.objects.filter(event=event).exclude(
+            status=Registration.Status.CANCELLED
+        )
+        count = 0
+        for registration in active:
+            email_queue(registration=registration, kind=OutgoingEmail.Kind.EVENT_CANCELLED)
+            count += 1
+        return count
+
+
+def event_duplicate(*, event: Event, starts_at, slug: str, title: str | None = None) -> Event:
+    """A copy as a draft on a new date, programme included; nobody is registered."""
+    with transaction.atomic():
+        shift = starts_at - event.starts_at
+        programme = list(event.programme.all())
+        organisers = list(event.organisers.all())
+        hosts = list(event.hosts.all())
+        copy = Event.objects.get(pk=event.pk)
+        copy.pk = None
+        copy.id = None
+        copy.slug = slug
+        copy.title = title or event.title
+        copy.status = Event.Status.DRAFT
+        copy.starts_at = starts_at
+        copy.ends_at = event.ends_at + shift
+        for field in ("registration_opens_at", "registration_closes_at"):
+            value = getattr(event, field)
+            setattr(copy, field, value + shift if value else None)
+        copy.save()
+        copy.organisers.set(organisers)
+        copy.hosts.set(hosts)
+        for item in programme:
+            item.pk = None
+            item.id = None
+            item.event = copy
+            item.save()
+        return copy
+
+
+def message_send(*, event: Event, author, audience: str, subject: str, body: str):
+    """Email the attendees (confirmed, waiting or both) in the background; returns the record."""
+    from .models import OrganiserMessage
+
+    statuses = {
+        OrganiserMessage.Audience.CONFIRMED: [Registration.Status.CONFIRMED],
+        OrganiserMessage.Audience.WAITLIST: [Registration.Status.WAITLIST],
+        OrganiserMessage.Audience.BOTH: [
+            Registration.Status.CONFIRMED,
+            Registration.Status.WAITLIST,
+        ],
+    }[audience]
+    with transaction.atomic():
+        message = OrganiserMessage.objects.create(
+            event=event, author=author, audience=audience, subject=subject, body=body
+        )
+        recipients = Registration.objects.filter(event=event, status__in=statuses)
+        for registration in recipients:
+            mail = OutgoingEmail.objects.create(
+                registration=registration, kind=OutgoingEmail.Kind.MESSAGE, message=message
+            )
+            _enqueue_on_commit(mail)
+            message.recipients += 1
+        message.save(update_fields=["recipients"])
+        return message
+
+
+def _enqueue_on_commit(mail: OutgoingEmail) -> None:
+    from .tasks import outgoing_email_send
+
+    transaction.on_commit(lambda: outgoing_email_send.enqueue(mail.pk))
+
+
+def reminders_send_due(*, now=None) -> int:
+    """Queue the reminder for every confirmed attendee whose meeting is near, exactly once.
+
+    Each registration is claimed with a conditional UPDATE, so two runs at the same time
+    still send one reminder per person.
+    """
+    now = now or timezone.now()
+    due = Registration.objects.filter(
+        status=Registration.Status.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        event__status=Event.Status.PUBLISHED,
+        event__reminder_days__gt=0,
+        event__starts_at__gt=now,
+    ).select_related("event")
+    count = 0
+    for registration in due:
+        event = registration.event
+        if event.starts_at - timedelta(days=event.reminder_days) > now:
+            continue
+        with transaction.atomic():
+            claimed = Registration.objects.filter(
+                pk=registration.pk, reminder_sent_at__isnull=True
+            ).update(reminder_sent_at=now)
+            if claimed:
+                email_queue(registration=registration, kind=OutgoingEmail.Kind.REMINDER)
+                count += 1
+    return count
+
+
+def access_record(*, user, event: Event, action: str) -> None:
+    from .models import AccessLog
+
+    AccessLog.objects.create(user=user, event=event, action=action)

@@ -22,6 +22,7 @@ WITH_TICKET = {
     OutgoingEmail.Kind.CONFIRMATION,
     OutgoingEmail.Kind.PROMOTED,
     OutgoingEmail.Kind.LINK_RESENT,
+    OutgoingEmail.Kind.REMINDER,
 }
 
 
@@ -59,7 +60,7 @@ def outgoing_email_send(email_id: int) -> str:
     ).update(status=OutgoingEmail.Status.SENDING, claimed_at=timezone.now())
     if not claimed:
         return "skipped"
-    mail = OutgoingEmail.objects.select_related("registration__event").get(pk=email_id)
+    mail = OutgoingEmail.objects.select_related("registration__event", "message").get(pk=email_id)
     try:
         build_message(mail).send()
     except Exception as exc:  # any transport error: keep the mail, retry later

@@ -1,5 +1,6 @@
 from django.urls import path, register_converter
 
+from . import organiser_views as org
 from . import views
 
 
@@ -43,4 +44,66 @@ urlpatterns = [
         views.registration_erase,
         name="registration_erase",
     ),
+    # Organiser area
+    path("organisatie/", org.dashboard, name="dashboard"),
+    path("organisatie/evenementen/nieuw/", org.event_create, name="organiser_create"),
+    path("organisatie/evenementen/<slug:slug>/", org.event_overview, name="organiser_event"),
+    path("organisatie/evenementen/<slug:slug>/bewerken/", org.event_edit, name="organiser_edit"),
+    path(
+        "organisatie/evenementen/<slug:slug>/publiceren/",
+        org.event_publish,
+        name="organiser_publish",
+    ),
+    path(
+        "organisatie/evenementen/<slug:slug>/annuleren/", org.event_cancel, name="organiser_cancel"
+    ),
+    path(
+        "organisatie/evenementen/<slug:slug>/kopieren/",
+        org.event_duplicate,
+        name="organiser_duplicate",
+    ),
+    path("organisatie/evenementen/<slug:slug>/deelnemers/", org.attendee_list, name="attendees"),
+    path(
+        "organisatie/evenementen/<slug:slug>/deelnemers/export.csv",
+        org.export_csv,
+        name="export_csv",
+    ),
+    path(
+        "organisatie/evenementen/<slug:slug>/deelnemers/export.xlsx",
+        org.export_xlsx,
+        name="export_xlsx",
+    ),
+    path(
+        "organisatie/evenementen/<slug:slug>/deelnemers/toevoegen/",
+        org.attendee_add,
+        name="attendee_add",
+    ),
+    path(
+        "organisatie/evenementen/<slug:slug>/deelnemers/afdrukken/<str:layout>/",
+        org.attendee_print,
+        name="attendee_print",
+    ),
+    path(
+        "organisatie/evenementen/<slug:slug>/deelnemers/<int:pk>/",
+        org.attendee_edit,
+        name="attendee_edit",
+    ),
+    path(
+        "organisatie/evenementen/<slug:slug>/deelnemers/<int:pk>/<str:action>/",
+        org.attendee_action,
+        name="attendee_action",
+    ),
+    path("organisatie/evenementen/<slug:slug>/inchecken/", org.checkin_page, name="checkin"),
+    path(
+        "organisatie/evenementen/<slug:slug>/inchecken/scan/",
+        org.checkin_scan,
+        name="checkin_scan",
+    ),
+    path(
+        "organisatie/evenementen/<slug:slug>/inchecken/stand/",
+        org.checkin_counts,
+        name="checkin_counts",
+    ),
+    path("organisatie/evenementen/<slug:slug>/bericht/", org.message_compose, name="message"),
+    path("organisatie/evenementen/<slug:slug>/inzicht/", org.insight, name="insight"),
 ]

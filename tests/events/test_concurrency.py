@@ -126,3 +126,53 @@ def test_cancellation_rush_promotes_exactly_the_freed_places(live_server, make_e
     )
     # First come, first served: the ten who waited longest got the places.
     assert promoted == {f"w{n}@example.org" for n in range(CAPACITY)}
+
+
+def _logged_in_session(user, page_url):
+    """Session and CSRF cookies of a logged-in organiser's phone, as one Cookie header."""
+    from django.test import Client
+
+    django_client = Client()
+    django_client.force_login(user)
+    session = django_client.cookies["sessionid"].value
+    request = urllib.request.Request(page_url, headers={"Cookie": f"sessionid={session}"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        csrf = re.search(r"csrftoken=([^;]+)", response.headers["Set-Cookie"]).group(1)
+    return f"sessionid={session}; csrftoken={csrf}", csrf
+
+
+@pytest.mark.django_db(transaction=True)
+def test_same_ticket_scanned_on_many_phones_checks_in_once(live_server, make_event):
+    import json
+
+    from django.contrib.auth.models import User
+
+    event = make_event(capacity=CAPACITY)
+    organiser = User.objects.create_user("deur", password="deur-wachtwoord-1")
+    event.organisers.add(organiser)
+    ticket = services.registration_create(event=event, name="Ans", email="ans@example.org")
+    code = ticket.registration.ticket_code
+    page_url = f"{live_server.url}/organisatie/evenementen/{event.slug}/inchecken/"
+    phones = 20
+    barrier = threading.Barrier(phones)
+
+    def scan():
+        cookie, token = _logged_in_session(organiser, page_url)
+        request = urllib.request.Request(
+            page_url + "scan/",
+            data=urlencode({"code": code}).encode(),
+            headers={
+                "Cookie": cookie,
+                "X-CSRFToken": token,
+                "Accept": "application/json",
+                "Referer": page_url,
+            },
+        )
+        barrier.wait(timeout=120)
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return json.loads(response.read())["result"]
+
+    results = _run_all([scan] * phones)
+    assert sorted(results) == ["already"] * (phones - 1) + ["ok"]
+    ticket.registration.refresh_from_db()
+    assert ticket.registration.checked_in_at is not None

@@ -1,0 +1,113 @@
+"""Attendee lists as CSV and Excel, with Dutch headers and dates."""
+
+import csv
+import io
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .models import Event, Registration
+
+HEADERS = [
+    "Naam",
+    "E-mail",
+    "Telefoon",
+    "Aantal personen",
+    "Status",
+    "Wachtlijstpositie",
+    "Achtergrond",
+    "Organisatie",
+    "Sessies",
+    "Ingecheckt",
+    "Aangemeld op",
+    "Wil bespreken",
+    "Nieuwsbrief",
+    "Handmatig toegevoegd",
+]
+NEEDS_HEADER = "Toegankelijkheid/dieet"
+STATUS_NL = {"confirmed": "bevestigd", "waitlist": "wachtlijst", "cancelled": "geannuleerd"}
+ROLE_NL = {
+    "bewoner": "bewoner",
+    "mantelzorger": "mantelzorger",
+    "vrijwilliger": "vrijwilliger",
+    "professional": "professional zorg en welzijn",
+    "buurtopbouwwerker": "buurtopbouwwerker",
+    "gemeente": "gemeente/beleid",
+    "bestuurder": "bestuurder",
+    "onderzoek": "onderzoek/onderwijs",
+    "anders": "anders",
+}
+
+
+def _dutch_datetime(value) -> str:
+    return timezone.localtime(value).strftime("%d-%m-%Y %H:%M") if value else ""
+
+
+def rows(event: Event, registrations, *, with_needs: bool) -> list[list]:
+    positions = {
+        pk: n
+        for n, pk in enumerate(
+            Registration.objects.filter(event=event, status="waitlist")
+            .order_by("waitlisted_at", "pk")
+            .values_list("pk", flat=True),
+            start=1,
+        )
+    }
+    result = []
+    for r in registrations:
+        row = [
+            r.name,
+            r.email,
+            r.phone,
+            r.party_size,
+            STATUS_NL.get(r.status, r.status),
+            positions.get(r.pk, ""),
+            ROLE_NL.get(r.role, ""),
+            r.organisation,
+            "; ".join(f"{s.start_time:%H:%M} {s.title}" for s in r.sessions.all()),
+            _dutch_datetime(r.checked_in_at),
+            _dutch_datetime(r.created_at),
+            r.topic,
+            "ja" if r.newsletter_opt_in else "nee",
+            "ja" if r.added_by_id else "nee",
+        ]
+        if with_needs:
+            row.append(r.needs)
+        result.append(row)
+    return result
+
+
+def _safe_cell(value):
+    """Neutralise text that a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def as_csv(event: Event, registrations, *, with_needs: bool) -> bytes:
+    buffer = io.StringIO()
+    # Semicolons and a byte-order mark: what Excel with Dutch settings opens correctly.
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(HEADERS + ([NEEDS_HEADER] if with_needs else []))
+    for row in rows(event, registrations, with_needs=with_needs):
+        writer.writerow([_safe_cell(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def as_xlsx(event: Event, registrations, *, with_needs: bool) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Deelnemers"
+    sheet.append(HEADERS + ([NEEDS_HEADER] if with_needs else []))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows(event, registrations, with_needs=with_needs):
+        sheet.append([_safe_cell(value) for value in row])
+    sheet.freeze_panes = "A2"
+    for column in sheet.columns:
+        width = max(len(str(cell.value or "")) for cell in column)
+        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 50)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
