@@ -18,18 +18,20 @@
   var detector = null;
 
   function show(data) {
-    result.classList.remove("scan-idle", "scan-ok", "scan-already", "scan-error");
-    result.classList.add(
-      data.result === "ok" ? "scan-ok" : data.result === "already" ? "scan-already" : "scan-error"
-    );
-    result.textContent = data.display;
+    if (data.result !== "idle") {
+      result.classList.remove("scan-idle", "scan-ok", "scan-already", "scan-error");
+      result.classList.add(
+        data.result === "ok" ? "scan-ok" : data.result === "already" ? "scan-already" : "scan-error"
+      );
+      result.textContent = data.display;
+    }
     if (data.counts) {
       Object.keys(data.counts).forEach(function (key) {
         var node = document.querySelector('[data-count="' + key + '"]');
         if (node) { node.textContent = data.counts[key]; }
       });
     }
-    if (navigator.vibrate) { navigator.vibrate(data.result === "ok" ? 80 : [60, 60, 60]); }
+    if (data.result !== "idle" && navigator.vibrate) { navigator.vibrate(data.result === "ok" ? 80 : [60, 60, 60]); }
   }
 
   function check(code) {
@@ -104,6 +106,14 @@
         show({ result: "error", display: scanner.dataset.textNoCamera });
       });
   }
+
+  // Other phones check people in too: refresh the counters every 10 seconds.
+  window.setInterval(function () {
+    fetch(scanner.dataset.countsUrl, { credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (counts) { show({ result: "idle", display: result.textContent, counts: counts }); })
+      .catch(function () {});
+  }, 10000);
 
   if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
     startButton.hidden = false;
