@@ -16,6 +16,21 @@ def _no_control_characters(value: str) -> None:
         raise ValidationError(_("Please remove the special characters."), code="control")
 
 
+class HoneypotMixin(forms.Form):
+    """A field people never see or fill in; spam bots fill in every field."""
+
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise ValidationError(_("Leave this field empty."), code="honeypot")
+        return ""
+
+
 class SessionChoiceMixin:
     """One radio group per time slot with breakout sessions or pitches to choose from."""
 
@@ -57,7 +72,7 @@ class SessionChoiceMixin:
         return chosen
 
 
-class RegistrationForm(SessionChoiceMixin, forms.Form):
+class RegistrationForm(SessionChoiceMixin, HoneypotMixin, forms.Form):
     name = forms.CharField(
         label=_("Your name"),
         max_length=200,

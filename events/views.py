@@ -1,6 +1,7 @@
 import hashlib
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_http_methods
+from django_ratelimit.decorators import ratelimit
 
 from initiatives.models import Initiative
 
@@ -70,7 +72,18 @@ def _event_or_404(slug: str) -> Event:
         raise Http404 from None
 
 
+def _posted_email(group, request) -> str:
+    return request.POST.get("email", "").strip().lower()[:254]
+
+
+def rate_limited(request, exception):
+    """Too many forms sent from one address or for one email: a friendly 429."""
+    return render(request, "429.html", status=429)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
+@ratelimit(key="ip", rate=lambda g, r: settings.RATELIMIT_SIGNUP_PER_IP, method="POST")
+@ratelimit(key=_posted_email, rate=lambda g, r: settings.RATELIMIT_SIGNUP_PER_EMAIL, method="POST")
 def event_detail(request, slug):
     event = _event_or_404(slug)
     state = event.registration_state()
@@ -242,6 +255,7 @@ def registration_ics(request, token):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@ratelimit(key="ip", rate=lambda g, r: settings.RATELIMIT_FORM_PER_IP, method="POST")
 def registration_change(request, token):
     registration = _registration_or_404(token)
     if registration.status == Registration.Status.CANCELLED:
@@ -268,6 +282,7 @@ def registration_change(request, token):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@ratelimit(key="ip", rate=lambda g, r: settings.RATELIMIT_FORM_PER_IP, method="POST")
 def registration_cancel(request, token):
     registration = _registration_or_404(token)
     if request.method == "POST":
@@ -282,6 +297,7 @@ def registration_cancel(request, token):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@ratelimit(key="ip", rate=lambda g, r: settings.RATELIMIT_FORM_PER_IP, method="POST")
 def registration_erase(request, token):
     registration = _registration_or_404(token)
     if request.method == "POST":

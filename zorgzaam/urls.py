@@ -5,6 +5,8 @@ from django.views.generic import TemplateView
 
 from events import views as event_views
 
+from .health import healthz
+
 urlpatterns = [
     path("", event_views.home, name="home"),
     path("", include("events.urls")),
@@ -19,6 +21,7 @@ urlpatterns = [
         TemplateView.as_view(template_name="pages/accessibility.html"),
         name="accessibility",
     ),
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from events.models import Event, ProgrammeItem
-from initiatives.models import Initiative
+from initiatives.models import Approach, Initiative, InitiativeType, Municipality
+from initiatives.services import initiative_index
 
 K = ProgrammeItem.Kind
 
@@ -22,9 +23,13 @@ INITIATIVES = [
     {
         "slug": "zorgvrijstaat",
         "name": "Zorgvrijstaat",
-        "kind": Initiative.Kind.WIJKBEDRIJF,
+        "initiative_type": "wijkbedrijf",
+        "municipality": "GM0599",
         "place": "Rotterdam",
-        "province": "Zuid-Holland",
+        "neighbourhood": "Delfshaven",
+        "legal_form": Initiative.LegalForm.SOCIALE_BV,
+        "latitude": "51.91100",
+        "longitude": "4.44900",
         "summary": "Gemeenschap in Rotterdam West die werkt aan zorgzame buurten, met een "
         "wijkbedrijf waarvan bewoners aandeelhouder zijn.",
         "description": "Zorgvrijstaat heeft haar wortels in Rotterdam West: dichtbevolkte "
@@ -39,27 +44,38 @@ INITIATIVES = [
     {
         "slug": "welzijnscoalitie-delfshaven",
         "name": "Welzijnscoalitie Delfshaven",
-        "kind": Initiative.Kind.NETWERK,
+        "initiative_type": "netwerk",
+        "municipality": "GM0599",
         "place": "Rotterdam",
-        "province": "Zuid-Holland",
+        "neighbourhood": "Delfshaven",
+        "latitude": "51.91000",
+        "longitude": "4.44500",
         "summary": "Samenwerkingsverband in Delfshaven (Rotterdam) waar Zorgvrijstaat deel "
         "van uitmaakt.",
     },
     {
         "slug": "het-8ste-werk",
         "name": "Het 8ste Werk",
-        "kind": Initiative.Kind.BEWONERSINITIATIEF,
+        "initiative_type": "bewonersinitiatief",
+        "municipality": "GM0166",
         "place": "Kampen",
-        "province": "Overijssel",
+        "latitude": "52.55500",
+        "longitude": "5.91100",
         "summary": "Burgerinitiatief in Kampen, waar in het voorjaar van 2023 de reeks "
         "bezoeken aan zorgzame buurten begon.",
     },
     {
         "slug": "gezonde-marke",
         "name": "Gezonde Marke",
-        "kind": Initiative.Kind.NETWERK,
-        "place": "",
-        "province": "Drenthe",
+        "initiative_type": "netwerk",
+        "area_served": "Provincie Drenthe",
+        "approaches": [
+            "omzien-naar-elkaar",
+            "de-buurt-als-eco-systeem",
+            "dos",
+            "hechte-wijk-en-buurtverbanden",
+            "voorzorgcirkels",
+        ],
         "summary": "Samenwerking in Drenthe waarin bewoners betrokken zijn en gehoord worden; "
         "het Drents Collectief en inwoners zitten aan tafel.",
         "description": "Aandachtspunten uit de werkgroep: gelijkwaardigheid, het verbinden "
@@ -70,30 +86,30 @@ INITIATIVES = [
     {
         "slug": "drents-collectief",
         "name": "Drents Collectief",
-        "kind": Initiative.Kind.NETWERK,
-        "place": "",
-        "province": "Drenthe",
+        "initiative_type": "netwerk",
+        "area_served": "Provincie Drenthe",
         "summary": "Collectief van bewonersinitiatieven in Drenthe; zit met inwoners aan tafel "
         "bij Gezonde Marke.",
     },
     {
         "slug": "zorgalliantie",
         "name": "Zorgalliantie",
-        "kind": Initiative.Kind.NETWERK,
+        "initiative_type": "netwerk",
         "summary": "Alliantie die samen met het Centre of Expertise Krachtige Kernen een "
         "jaarlijks bestuurdersevent organiseert over verandering in de wijk.",
     },
     {
         "slug": "centre-of-expertise-krachtige-kernen",
         "name": "Centre of Expertise Krachtige Kernen",
-        "kind": Initiative.Kind.KENNISINSTELLING,
+        "initiative_type": "kennisinstelling",
         "summary": "Kenniscentrum dat onderwijs en onderzoek verbindt aan maatschappelijke "
         "opgaven in dorpen en wijken.",
     },
     {
         "slug": "nl-zorgt-voor-elkaar",
         "name": "NL Zorgt voor Elkaar",
-        "kind": Initiative.Kind.NETWERK,
+        "initiative_type": "netwerk",
+        "area_served": "Heel Nederland",
         "summary": "Landelijk netwerk van bewonersinitiatieven; maakte het Actieprogramma "
         "Zorgzame Gemeenschappen met een inventarisatie van behoeften, knelpunten en "
         "successen.",
@@ -105,12 +121,28 @@ INITIATIVES = [
     {
         "slug": "omzien-naar-elkaar",
         "name": "Omzien naar elkaar",
-        "kind": Initiative.Kind.NETWERK,
-        "province": "Drenthe",
+        "initiative_type": "netwerk",
+        "area_served": "Provincie Drenthe",
+        "approaches": ["omzien-naar-elkaar"],
         "summary": "Beweging voor zorgzame gemeenschappen vanuit inwoners; een van de aanpakken "
         "in Drenthe.",
     },
 ]
+
+
+def seed_initiative(spec: dict) -> Initiative:
+    """Create or update one seed initiative, with its terms and search text."""
+    spec = dict(spec)
+    slug = spec.pop("slug")
+    approaches = spec.pop("approaches", [])
+    spec["initiative_type"] = InitiativeType.objects.get(slug=spec["initiative_type"])
+    if "municipality" in spec:
+        spec["municipality"] = Municipality.objects.get(code=spec["municipality"])
+    spec["publication"] = Initiative.Publication.PUBLISHED
+    initiative, _ = Initiative.objects.update_or_create(slug=slug, defaults=spec)
+    initiative.approaches.set(Approach.objects.filter(slug__in=approaches))
+    initiative_index(initiative=initiative)
+    return initiative
 
 
 def next_occurrence(month: int, day: int, today: date) -> date:
@@ -333,11 +365,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        initiatives = {}
-        for spec in INITIATIVES:
-            spec = dict(spec)
-            slug = spec.pop("slug")
-            initiatives[slug], _ = Initiative.objects.update_or_create(slug=slug, defaults=spec)
+        initiatives = {spec["slug"]: seed_initiative(spec) for spec in INITIATIVES}
 
         organiser = coordinator = None
         if settings.DEBUG:
