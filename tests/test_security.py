@@ -66,7 +66,7 @@ def test_sign_up_rate_limited_per_address(client, make_event, rate_limits_on, se
 def test_sign_up_rate_limited_per_email(client, make_event, rate_limits_on, settings):
     settings.RATELIMIT_SIGNUP_PER_EMAIL = "2/h"
     event = make_event(capacity=None)
-    for n in range(2):
+    for _attempt in range(2):
         client.post(event.get_absolute_url(), {"name": "X", "email": "same@example.org"})
     other_phone = type(client)(REMOTE_ADDR="10.1.2.3")
     response = other_phone.post(
