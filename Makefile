@@ -31,7 +31,12 @@ seed: migrate
 run: seed
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install-dev
+# Test tools from npm (axe-core, the Nu Html Checker); skipped when npm is not installed.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: accessibility and HTML checks in the browser tests will be skipped"; fi
+
+test: install-dev node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev

@@ -37,6 +37,7 @@ def run(*args, env):
 
 def prepare(env, tickets: int) -> list[str]:
     run("migrate", "--no-input", "-v0", env=env)
+    run("collectstatic", "--no-input", "-v0", env=env)
     run("seed_demo", env=env)
     script = f"""
 from django.contrib.auth.models import User
@@ -182,9 +183,9 @@ def main():
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(base + "/", timeout=1).read()
+                urllib.request.urlopen(base + "/", timeout=5).read()
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, OSError):
                 time.sleep(0.2)
         first, wall = rush(base, codes, args.phones)
         outcome, median = report("first scan", first, wall)

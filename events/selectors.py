@@ -4,6 +4,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from .models import Event, Registration
+from .roles import COORDINATORS, ORGANISERS, user_is_coordinator  # noqa: F401 - shared
 
 
 def events_public() -> QuerySet[Event]:
@@ -35,13 +36,6 @@ def event_public(slug: str) -> Event:
 
 
 # Organiser area ----------------------------------------------------------------------
-
-COORDINATORS = "Coördinatoren"
-ORGANISERS = "Organisatoren"
-
-
-def user_is_coordinator(user) -> bool:
-    return user.is_superuser or user.groups.filter(name=COORDINATORS).exists()
 
 
 def user_may_organise(user) -> bool:

@@ -1,11 +1,86 @@
 from django.contrib import admin
 
-from .models import Initiative
+from .models import (
+    Activity,
+    Approach,
+    CorrectionReport,
+    Initiative,
+    InitiativeChange,
+    InitiativeType,
+    Municipality,
+    PartnerKind,
+    Province,
+    TargetGroup,
+    Theme,
+)
+
+
+class TermAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "synonyms", "position"]
+    list_editable = ["position"]
+    search_fields = ["name", "synonyms"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+for term_model in (InitiativeType, Approach, Activity, TargetGroup, Theme, PartnerKind):
+    admin.site.register(term_model, TermAdmin)
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "province"]
+    list_filter = ["province"]
+    search_fields = ["name", "code"]
+
+
+class InitiativeChangeInline(admin.TabularInline):
+    model = InitiativeChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["created_at", "action", "user", "note", "changes"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Initiative)
 class InitiativeAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "place", "province", "is_published", "is_synthetic"]
-    list_filter = ["kind", "province", "is_published", "is_synthetic"]
-    search_fields = ["name", "place", "summary"]
+    list_display = [
+        "name",
+        "initiative_type",
+        "municipality",
+        "publication",
+        "last_verified_on",
+        "is_synthetic",
+    ]
+    list_filter = ["publication", "initiative_type", "municipality__province", "is_synthetic"]
+    search_fields = ["name", "place", "summary", "municipality__name"]
     prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["municipality", "merged_into"]
+    filter_horizontal = ["approaches", "activities", "target_groups", "themes", "partner_kinds"]
+    list_select_related = ["initiative_type", "municipality"]
+    inlines = [InitiativeChangeInline]
+
+
+@admin.register(CorrectionReport)
+class CorrectionReportAdmin(admin.ModelAdmin):
+    list_display = ["initiative", "state", "created_at"]
+    list_filter = ["state"]
+
+
+@admin.register(InitiativeChange)
+class InitiativeChangeAdmin(admin.ModelAdmin):
+    list_display = ["initiative", "action", "user", "created_at"]
+    list_filter = ["action"]
+    readonly_fields = ["initiative", "action", "user", "note", "changes", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -28,9 +28,12 @@ def create_groups(apps, schema_editor):
     # Permissions are normally made after all migrations; make them now so groups get them.
     for label in ("events", "initiatives"):
         app_config = apps.get_app_config(label)
-        app_config.models_module = True  # the migration state's stub lacks it
+        stub = getattr(app_config, "models_module", None) is None
+        if stub:
+            app_config.models_module = True  # the migration state's stub lacks it
         create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
+        if stub:
+            app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, rules in PERMISSIONS.items():

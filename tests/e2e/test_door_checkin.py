@@ -29,9 +29,7 @@ def write_y4m(png: bytes, path, *, frames: int = 20, size: int = 480) -> None:
             video.write(b"FRAME\n" + frame)
 
 
-def test_camera_scan_welcomes_then_says_already_checked_in(site, make_event, tmp_path):
-    from playwright.sync_api import expect, sync_playwright
-
+def test_camera_scan_welcomes_then_says_already_checked_in(site, playwright, make_event, tmp_path):
     event = make_event(title="Buurtcafé", capacity=20)
     organiser = User.objects.create_user("deur", password="deur-wachtwoord-123")
     organiser.groups.add(Group.objects.get(name="Organisatoren"))
@@ -42,34 +40,41 @@ def test_camera_scan_welcomes_then_says_already_checked_in(site, make_event, tmp
     video = tmp_path / "ticket.y4m"
     write_y4m(qr_png(ticket.ticket_code, box_size=8), video)
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=CHROMIUM_FLAGS
-            + [
-                "--use-fake-ui-for-media-stream",
-                "--use-fake-device-for-media-stream",
-                f"--use-file-for-fake-video-capture={video}",
-            ],
-        )
-        context = browser.new_context(viewport=PHONE, locale="nl-NL")
-        context.grant_permissions(["camera"], origin=site)
-        page = context.new_page()
-        page.goto(f"{site}/accounts/login/?next=/organisatie/evenementen/{event.slug}/inchecken/")
-        page.get_by_label("Gebruikersnaam").fill("deur")
-        page.get_by_label("Wachtwoord").fill("deur-wachtwoord-123")
-        page.get_by_role("button", name="Inloggen").click()
-        page.wait_for_url("**/inchecken/")
-
-        page.get_by_role("button", name="Start de camera").click()
-        result = page.locator("#scan-result")
-        expect(result).to_have_text("Welkom, Samira Bakker (+2)", timeout=15000)
-        expect(page.locator('[data-count="checked_in"]')).to_have_text("3")
-        screenshot(page, "checkin-welcome-phone")
-        # The ticket stays in front of the camera: after a moment it is read again.
-        expect(result).to_contain_text("Al ingecheckt om", timeout=15000)
-        screenshot(page, "checkin-already-phone")
+    # A browser of its own: the fake camera is a launch option.
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=CHROMIUM_FLAGS
+        + [
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+    try:
+        _scan_twice(browser, site, event)
+    finally:
         browser.close()
-
     ticket.refresh_from_db()
     assert ticket.checked_in_at is not None
+
+
+def _scan_twice(browser, site, event):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport=PHONE, locale="nl-NL")
+    context.grant_permissions(["camera"], origin=site)
+    page = context.new_page()
+    page.goto(f"{site}/accounts/login/?next=/organisatie/evenementen/{event.slug}/inchecken/")
+    page.get_by_label("Gebruikersnaam").fill("deur")
+    page.get_by_label("Wachtwoord").fill("deur-wachtwoord-123")
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url("**/inchecken/")
+
+    page.get_by_role("button", name="Start de camera").click()
+    result = page.locator("#scan-result")
+    expect(result).to_have_text("Welkom, Samira Bakker (+2)", timeout=15000)
+    expect(page.locator('[data-count="checked_in"]')).to_have_text("3")
+    screenshot(page, "checkin-welcome-phone")
+    # The ticket stays in front of the camera: after a moment it is read again.
+    expect(result).to_contain_text("Al ingecheckt om", timeout=15000)
+    screenshot(page, "checkin-already-phone")

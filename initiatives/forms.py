@@ -1,0 +1,219 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import POSTCODE_AREA, Activity, Initiative, InitiativeType, Municipality, TargetGroup
+from .selectors import FACET_PARAMS, SORTS, CatalogueQuery
+
+_CONTROL = {chr(c) for c in range(32) if c not in (9, 10, 13)} | {chr(127)}
+MAX_FILTER_VALUES = 50
+
+
+def _no_control_characters(value: str) -> None:
+    if any(char in _CONTROL for char in value):
+        raise ValidationError(_("Please remove the special characters."), code="control")
+
+
+def catalogue_query(params) -> CatalogueQuery:
+    """Read the catalogue state from the URL; unknown values are simply left out."""
+    q = " ".join(str(params.get("q", "")).split())[:200]
+    q = "".join(char for char in q if char not in _CONTROL)
+    filters = {}
+    for param in FACET_PARAMS:
+        values = []
+        for value in params.getlist(param)[:MAX_FILTER_VALUES]:
+            value = value.strip()[:100]
+            if value and value not in values:
+                values.append(value)
+        if values:
+            filters[param] = values
+    sort = params.get("sort", "")
+    return CatalogueQuery(q=q, filters=filters, sort=sort if sort in SORTS else "")
+
+
+class MunicipalityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Municipality) -> str:
+        return f"{obj.name} ({obj.province.name})"
+
+
+class SubmissionForm(forms.Form):
+    """The public form to add an initiative (B1 language, few required fields)."""
+
+    name = forms.CharField(
+        label=_("Name of the initiative"), max_length=200, validators=[_no_control_characters]
+    )
+    initiative_type = forms.ModelChoiceField(
+        label=_("What kind of initiative is it?"),
+        queryset=InitiativeType.objects.all(),
+        empty_label=_("Choose a type"),
+    )
+    municipality = MunicipalityChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.select_related("province"),
+        empty_label=_("Choose a municipality"),
+        help_text=_("The municipality where the initiative is active."),
+    )
+    place = forms.CharField(
+        label=_("Village, town or neighbourhood"),
+        max_length=120,
+        required=False,
+        validators=[_no_control_characters],
+    )
+    postcode_area = forms.CharField(
+        label=_("Postcode (only the 4 digits)"),
+        max_length=4,
+        required=False,
+        validators=[POSTCODE_AREA],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    summary = forms.CharField(
+        label=_("In one sentence: what do you do?"),
+        max_length=300,
+        required=False,
+        validators=[_no_control_characters],
+    )
+    description = forms.CharField(
+        label=_("Tell more (optional)"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    activities = forms.ModelMultipleChoiceField(
+        label=_("What do you do?"),
+        queryset=Activity.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    target_groups = forms.ModelMultipleChoiceField(
+        label=_("For whom?"),
+        queryset=TargetGroup.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    contact_name = forms.CharField(
+        label=_("Contact person"),
+        max_length=120,
+        required=False,
+        validators=[_no_control_characters],
+    )
+    contact_email = forms.EmailField(label=_("Contact email"), required=False)
+    contact_phone = forms.CharField(
+        label=_("Contact phone"),
+        max_length=30,
+        required=False,
+        validators=[_no_control_characters],
+    )
+    contact_consent = forms.BooleanField(
+        label=_("These contact details may be shown on the website."),
+        required=False,
+        help_text=_("Without this tick they stay hidden. Only coordinators see them."),
+    )
+    submitter_name = forms.CharField(
+        label=_("Your name"),
+        max_length=120,
+        validators=[_no_control_characters],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    submitter_email = forms.EmailField(
+        label=_("Your email address"),
+        help_text=_("We send you a message when we have looked at your submission."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    not_a_duplicate = forms.BooleanField(
+        label=_("Yes, this is a different initiative. Add it anyway."),
+        required=False,
+    )
+
+
+class CorrectionForm(forms.Form):
+    message = forms.CharField(
+        label=_("What is wrong or has changed?"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    reporter_name = forms.CharField(
+        label=_("Your name (optional)"),
+        max_length=120,
+        required=False,
+        validators=[_no_control_characters],
+    )
+    reporter_email = forms.EmailField(
+        label=_("Your email address (optional)"),
+        required=False,
+        help_text=_("Only if we may ask you something about it."),
+    )
+
+
+class InitiativeEditForm(forms.ModelForm):
+    """What a coordinator can change while reviewing an entry."""
+
+    municipality = MunicipalityChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.select_related("province"),
+        required=False,
+    )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "name",
+            "initiative_type",
+            "summary",
+            "description",
+            "approaches",
+            "activities",
+            "target_groups",
+            "themes",
+            "partner_kinds",
+            "legal_form",
+            "status",
+            "founded_year",
+            "volunteers_count",
+            "members_count",
+            "membership_fee",
+            "municipality",
+            "place",
+            "neighbourhood",
+            "postcode_area",
+            "street_address",
+            "show_address",
+            "latitude",
+            "longitude",
+            "area_served",
+            "partners",
+            "networks",
+            "website",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "contact_consent",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "partners": forms.Textarea(attrs={"rows": 2}),
+            "approaches": forms.CheckboxSelectMultiple,
+            "activities": forms.CheckboxSelectMultiple,
+            "target_groups": forms.CheckboxSelectMultiple,
+            "themes": forms.CheckboxSelectMultiple,
+            "partner_kinds": forms.CheckboxSelectMultiple,
+        }
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (the submitter receives it)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class MergeForm(forms.Form):
+    target = forms.ModelChoiceField(
+        label=_("Merge into"),
+        queryset=Initiative.objects.filter(publication=Initiative.Publication.PUBLISHED),
+        widget=forms.NumberInput,
+        help_text=_("The number of the existing entry."),
+    )
+    note = forms.CharField(label=_("Note (optional)"), max_length=2000, required=False)

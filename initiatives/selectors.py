@@ -1,0 +1,358 @@
+"""Reads shared by the catalogue, the map, detail pages and moderation.
+
+The catalogue runs a fixed number of queries whatever its size: one count, one page of
+results, one per facet (grouped counts) and one for the activities on the page.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import search
+from .models import CorrectionReport, Initiative
+
+SORTS = {
+    "relevantie": _("Best match"),
+    "naam": _("Name"),
+    "gecontroleerd": _("Recently checked"),
+    "nieuw": _("Newest"),
+}
+# A published entry nobody has confirmed for this long is shown to coordinators.
+STALE_AFTER = timedelta(days=548)  # 18 months
+
+
+@dataclass(frozen=True)
+class FacetSpec:
+    param: str  # the query parameter in the URL
+    label: str
+    path: str  # lookup path from Initiative to the value's slug (or the value itself)
+    many: bool = False  # a many-to-many relation
+    choices: type | None = None  # TextChoices when the facet is a plain field
+
+
+FACETS = [
+    FacetSpec("type", _("Type"), "initiative_type"),
+    FacetSpec("provincie", _("Province"), "municipality__province"),
+    FacetSpec("gemeente", _("Municipality"), "municipality"),
+    FacetSpec("activiteit", _("Activities"), "activities", many=True),
+    FacetSpec("doelgroep", _("Target group"), "target_groups", many=True),
+    FacetSpec("aanpak", _("Approach"), "approaches", many=True),
+    FacetSpec("status", _("Status"), "status", choices=Initiative.Status),
+]
+FACET_PARAMS = [facet.param for facet in FACETS]
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    spec: FacetSpec
+    options: list[FacetOption]
+
+    @property
+    def param(self) -> str:
+        return self.spec.param
+
+    @property
+    def label(self) -> str:
+        return self.spec.label
+
+    @property
+    def selected_count(self) -> int:
+        return sum(1 for option in self.options if option.selected)
+
+
+@dataclass
+class CatalogueQuery:
+    q: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    sort: str = ""
+
+    @property
+    def effective_sort(self) -> str:
+        if self.sort in SORTS and (self.sort != "relevantie" or self.q):
+            return self.sort
+        return "relevantie" if self.q else "naam"
+
+
+@dataclass
+class Catalogue:
+    results: QuerySet
+    facets: list[Facet]
+    query: CatalogueQuery
+
+
+def initiatives_public() -> QuerySet[Initiative]:
+    """Published initiatives only: never pending, rejected, archived or merged entries."""
+    return Initiative.objects.filter(publication=Initiative.Publication.PUBLISHED)
+
+
+def _facet_condition(spec: FacetSpec, values: list[str]) -> Q:
+    if spec.choices is not None:
+        return Q(**{f"{spec.path}__in": values})
+    if spec.many:
+        # A subquery, so an initiative with two chosen activities is counted once.
+        through = Initiative.objects.filter(**{f"{spec.path}__slug__in": values}).values("pk")
+        return Q(pk__in=through)
+    return Q(**{f"{spec.path}__slug__in": values})
+
+
+def _matching(query: CatalogueQuery) -> QuerySet[Initiative]:
+    queryset = initiatives_public()
+    terms = search.query_terms(query.q)
+    if terms:
+        queryset = queryset.filter(search.match_condition(terms))
+    return queryset
+
+
+def _filtered(base: QuerySet, query: CatalogueQuery, *, skip: str = "") -> QuerySet:
+    for spec in FACETS:
+        values = query.filters.get(spec.param)
+        if values and spec.param != skip:
+            base = base.filter(_facet_condition(spec, values))
+    return base
+
+
+def _facet_options(spec: FacetSpec, base: QuerySet, selected: list[str]) -> list[FacetOption]:
+    """Each value with the number of results choosing it would give (OR within a facet)."""
+    if spec.choices is not None:
+        rows = base.order_by().values(spec.path).annotate(n=Count("pk"))
+        counts = {row[spec.path]: row["n"] for row in rows}
+        return [
+            FacetOption(value, str(label), counts.get(value, 0), value in selected)
+            for value, label in spec.choices.choices
+            if counts.get(value) or value in selected
+        ]
+    slug, name = f"{spec.path}__slug", f"{spec.path}__name"
+    rows = (
+        base.order_by()
+        .filter(**{f"{spec.path}__isnull": False})
+        .values(slug, name)
+        .annotate(n=Count("pk", distinct=spec.many))
+    )
+    options = [FacetOption(row[slug], row[name], row["n"], row[slug] in selected) for row in rows]
+    seen = {option.value for option in options}
+    # Keep a chosen value visible (with 0) even when other filters leave nothing for it.
+    missing = [value for value in selected if value not in seen]
+    if missing:
+        model = Initiative._meta.get_field(spec.path.split("__")[0]).related_model
+        if spec.path == "municipality__province":
+            model = model._meta.get_field("province").related_model
+        for term in model.objects.filter(slug__in=missing):
+            options.append(FacetOption(term.slug, term.name, 0, True))
+    if spec.param == "gemeente":
+        options.sort(key=lambda option: (not option.selected, -option.count, option.label))
+    else:
+        options.sort(key=lambda option: option.label.casefold())
+    return options
+
+
+def catalogue(query: CatalogueQuery) -> Catalogue:
+    """The catalogue page: results in order, and facet counts for combined filters."""
+    matching = _matching(query)
+    facets = []
+    for spec in FACETS:
+        selected = query.filters.get(spec.param, [])
+        base = _filtered(matching, query, skip=spec.param)
+        facets.append(Facet(spec, _facet_options(spec, base, selected)))
+    results = _filtered(matching, query).select_related("initiative_type", "municipality__province")
+    return Catalogue(results=_ordered(results, query), facets=facets, query=query)
+
+
+def _ordered(results: QuerySet, query: CatalogueQuery) -> QuerySet:
+    sort = query.effective_sort
+    if sort == "gecontroleerd":
+        return results.order_by("-last_verified_on", "name", "pk")
+    if sort == "nieuw":
+        return results.order_by("-created_at", "-pk")
+    terms = search.query_terms(query.q)
+    if sort == "relevantie" and terms:
+        in_name = Q()
+        for term in terms:
+            in_name &= Q(search_name__contains=term)
+        return results.annotate(
+            name_match=Case(
+                When(in_name, then=Value(1)), default=Value(0), output_field=IntegerField()
+            )
+        ).order_by("-name_match", "name", "pk")
+    return results.order_by("name", "pk")
+
+
+def initiative_public(slug: str) -> Initiative:
+    """One published initiative with its terms; raises Initiative.DoesNotExist."""
+    return (
+        initiatives_public()
+        .select_related("initiative_type", "municipality__province")
+        .prefetch_related("approaches", "activities", "target_groups", "themes", "partner_kinds")
+        .get(slug=slug)
+    )
+
+
+def events_upcoming_for(initiative: Initiative):
+    from events.models import Event
+
+    return initiative.events.filter(
+        status=Event.Status.PUBLISHED, ends_at__gte=timezone.now()
+    ).order_by("starts_at")
+
+
+def initiatives_similar(initiative: Initiative, *, limit: int = 4) -> list[Initiative]:
+    """Same type, shared activities or approaches, nearby first: to learn from each other."""
+    activity_ids = [term.pk for term in initiative.activities.all()]
+    approach_ids = [term.pk for term in initiative.approaches.all()]
+    province_id = initiative.municipality.province_id if initiative.municipality_id else None
+    shared = Q(initiative_type_id=initiative.initiative_type_id)
+    if activity_ids:
+        shared |= Q(activities__in=activity_ids)
+    if approach_ids:
+        shared |= Q(approaches__in=approach_ids)
+    score = (
+        Case(
+            When(initiative_type_id=initiative.initiative_type_id, then=Value(3)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        + Count("activities", filter=Q(activities__in=activity_ids), distinct=True)
+        + Count("approaches", filter=Q(approaches__in=approach_ids), distinct=True) * 2
+        + Case(
+            When(municipality__province_id=province_id, then=Value(2)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        + Case(
+            When(municipality_id=initiative.municipality_id, then=Value(2)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+    candidates = (
+        initiatives_public()
+        .exclude(pk=initiative.pk)
+        .filter(pk__in=initiatives_public().filter(shared).values("pk"))
+        .select_related("initiative_type", "municipality__province")
+        .annotate(score=score)
+        .order_by("-score", "name")
+    )
+    return list(candidates[:limit])
+
+
+def likely_duplicates(initiative: Initiative, *, limit: int = 5) -> list[Initiative]:
+    """Live entries whose name resembles this one, in the same municipality first."""
+    words = [word for word in search.query_terms(initiative.name) if len(word) >= 4]
+    if not words:
+        return []
+    similar_name = Q()
+    for word in words:
+        similar_name |= Q(search_name__contains=word)
+    same_place = (
+        Q(municipality_id=initiative.municipality_id) if initiative.municipality_id else Q()
+    )
+    queryset = (
+        Initiative.objects.filter(
+            publication__in=[Initiative.Publication.PUBLISHED, Initiative.Publication.PENDING]
+        )
+        .exclude(pk=initiative.pk)
+        .filter(similar_name)
+        .filter(same_place | Q(search_name=initiative.search_name))
+        .select_related("initiative_type", "municipality__province")
+        .order_by("name")
+    )
+    return list(queryset[:limit])
+
+
+def duplicate_exists(*, name: str, municipality) -> Initiative | None:
+    """A live entry with a very similar name in this municipality (for the submission form)."""
+    wanted = search.normalise(name)
+    if not wanted:
+        return None
+    candidates = Initiative.objects.filter(
+        municipality=municipality,
+        publication__in=[Initiative.Publication.PUBLISHED, Initiative.Publication.PENDING],
+    ).filter(Q(search_name=wanted) | Q(search_name__contains=wanted))
+    found = candidates.first()
+    if found:
+        return found
+    # Also when the existing name is contained in the new one ("Zorgcoöperatie X" vs "X").
+    for candidate in Initiative.objects.filter(
+        municipality=municipality,
+        publication__in=[Initiative.Publication.PUBLISHED, Initiative.Publication.PENDING],
+    ).only("pk", "name", "slug", "search_name", "publication")[:500]:
+        if len(candidate.search_name) >= 4 and candidate.search_name in wanted:
+            return candidate
+    return None
+
+
+@dataclass
+class ModerationQueue:
+    pending: list[Initiative]
+    corrections: list[CorrectionReport]
+    stale: list[Initiative]
+    stale_count: int
+
+
+def moderation_queue(*, stale_limit: int = 50) -> ModerationQueue:
+    stale_before = timezone.localdate() - STALE_AFTER
+    stale = initiatives_public().filter(
+        Q(last_verified_on__lt=stale_before)
+        | Q(last_verified_on__isnull=True, created_at__date__lt=stale_before)
+    )
+    return ModerationQueue(
+        pending=list(
+            Initiative.objects.filter(publication=Initiative.Publication.PENDING)
+            .select_related("initiative_type", "municipality__province")
+            .order_by("created_at")
+        ),
+        corrections=list(
+            CorrectionReport.objects.filter(state=CorrectionReport.State.OPEN)
+            .select_related("initiative")
+            .order_by("created_at")
+        ),
+        stale=list(
+            stale.select_related("municipality").order_by("last_verified_on", "name")[:stale_limit]
+        ),
+        stale_count=stale.count(),
+    )
+
+
+def map_points(results: QuerySet, *, limit: int = 5000) -> list[dict]:
+    """Marker data for the map: care circles at postcode-area precision only."""
+    rows = (
+        results.exclude(latitude__isnull=True)
+        .exclude(longitude__isnull=True)
+        .values(
+            "name",
+            "slug",
+            "latitude",
+            "longitude",
+            "place",
+            "postcode_area",
+            "initiative_type__slug",
+            "initiative_type__name",
+            "municipality__name",
+        )[:limit]
+    )
+    points = []
+    for row in rows:
+        care_circle = row["initiative_type__slug"] == "voorzorgcirkel"
+        # Two decimals is about a kilometre: enough to find the area, not the house.
+        precision = 2 if care_circle else 4
+        points.append(
+            {
+                "name": row["name"],
+                "url": Initiative(slug=row["slug"]).get_absolute_url(),
+                "lat": round(float(row["latitude"]), precision),
+                "lng": round(float(row["longitude"]), precision),
+                "type": row["initiative_type__name"] or "",
+                "place": row["place"] or row["municipality__name"] or "",
+            }
+        )
+    return points

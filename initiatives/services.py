@@ -1,0 +1,387 @@
+"""Every write to the catalogue that has rules: submissions, moderation, corrections, checks.
+
+Each service runs in one transaction, records what happened in InitiativeChange, and
+emails the people involved after the transaction commits.
+"""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .models import (
+    Activity,
+    CorrectionReport,
+    Initiative,
+    InitiativeChange,
+    InitiativeType,
+    Municipality,
+    TargetGroup,
+)
+from .search import normalise
+
+# Paths under /initiatieven/ that an initiative's slug must never take.
+RESERVED_SLUGS = {"aanmelden", "kaart", "moderatie", "bevestigen", "knelpunten", "vergelijken"}
+M2M_FIELDS = ("approaches", "activities", "target_groups", "themes", "partner_kinds")
+# Fields a coordinator edits in the moderation screen and that a merge may fill in.
+EDITABLE_FIELDS = (
+    "name",
+    "initiative_type",
+    "summary",
+    "description",
+    "legal_form",
+    "status",
+    "founded_year",
+    "volunteers_count",
+    "members_count",
+    "membership_fee",
+    "municipality",
+    "place",
+    "neighbourhood",
+    "postcode_area",
+    "street_address",
+    "show_address",
+    "latitude",
+    "longitude",
+    "area_served",
+    "partners",
+    "networks",
+    "website",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "contact_consent",
+)
+
+
+class InitiativeError(Exception):
+    """A catalogue change the rules do not allow; `code` is machine-readable."""
+
+    def __init__(self, code: str, message: str = ""):
+        super().__init__(message or code)
+        self.code = code
+
+
+def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(name)[:180] or "initiatief"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-initiatief"
+    slug, number = base, 1
+    taken = Initiative.objects.exclude(pk=exclude_pk)
+    while taken.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def search_fields(initiative: Initiative) -> dict[str, str]:
+    """The normalised text the search index holds for one initiative (needs its pk)."""
+    parts = [
+        initiative.name,
+        initiative.summary,
+        initiative.description,
+        initiative.place,
+        initiative.neighbourhood,
+        initiative.area_served,
+        initiative.networks,
+        initiative.postcode_area,
+    ]
+    if initiative.municipality_id:
+        parts += [initiative.municipality.name, initiative.municipality.province.name]
+    if initiative.initiative_type_id:
+        parts += [initiative.initiative_type.name, initiative.initiative_type.synonyms]
+    for field in M2M_FIELDS:
+        for term in getattr(initiative, field).all():
+            parts += [term.name, term.synonyms]
+    return {
+        "search_document": normalise(" ".join(part for part in parts if part)),
+        "search_name": normalise(initiative.name)[:200],
+    }
+
+
+def initiative_index(*, initiative: Initiative) -> None:
+    """Bring the search text up to date after a change."""
+    fields = search_fields(initiative)
+    Initiative.objects.filter(pk=initiative.pk).update(**fields)
+    for key, value in fields.items():
+        setattr(initiative, key, value)
+
+
+def _record(
+    initiative: Initiative,
+    action: str,
+    *,
+    user=None,
+    note: str = "",
+    changes: dict | None = None,
+) -> InitiativeChange:
+    return InitiativeChange.objects.create(
+        initiative=initiative,
+        action=action,
+        user=user if user is not None and user.is_authenticated else None,
+        note=note,
+        changes=changes or {},
+    )
+
+
+def _email(kind: str, initiative: Initiative, to: str, note: str = "") -> None:
+    if not to:
+        return
+    from .tasks import initiative_email_send
+
+    pk = initiative.pk
+    transaction.on_commit(lambda: initiative_email_send.enqueue(kind, pk, to, note))
+
+
+def _display(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Model):
+        return str(value)
+    return str(value)
+
+
+@transaction.atomic
+def initiative_submit(
+    *,
+    name: str,
+    initiative_type: InitiativeType,
+    municipality: Municipality,
+    submitter_name: str,
+    submitter_email: str,
+    place: str = "",
+    postcode_area: str = "",
+    summary: str = "",
+    description: str = "",
+    activities: Iterable[Activity] = (),
+    target_groups: Iterable[TargetGroup] = (),
+    website: str = "",
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    contact_consent: bool = False,
+) -> Initiative:
+    """A public submission: stored as pending, invisible until a coordinator accepts it."""
+    name = " ".join(name.split())
+    if not name:
+        raise InitiativeError("name_required")
+    initiative = Initiative.objects.create(
+        name=name,
+        slug=unique_slug(name),
+        initiative_type=initiative_type,
+        municipality=municipality,
+        place=place.strip(),
+        postcode_area=postcode_area.strip(),
+        summary=summary.strip(),
+        description=description.strip(),
+        website=website,
+        contact_name=contact_name.strip(),
+        contact_email=contact_email,
+        contact_phone=contact_phone.strip(),
+        contact_consent=contact_consent,
+        submitter_name=submitter_name.strip(),
+        submitter_email=submitter_email,
+        publication=Initiative.Publication.PENDING,
+    )
+    initiative.activities.set(activities)
+    initiative.target_groups.set(target_groups)
+    initiative_index(initiative=initiative)
+    _record(initiative, InitiativeChange.Action.SUBMITTED, note=submitter_name.strip())
+    _email("received", initiative, submitter_email)
+    return initiative
+
+
+@transaction.atomic
+def initiative_update(
+    *,
+    initiative: Initiative,
+    user,
+    data: dict,
+    note: str = "",
+) -> Initiative:
+    """A coordinator's edit; every changed field is kept in the history."""
+    locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    changes = {}
+    for field in EDITABLE_FIELDS:
+        if field not in data:
+            continue
+        old, new = getattr(locked, field), data[field]
+        if old != new:
+            changes[field] = [_display(old), _display(new)]
+            setattr(locked, field, new)
+    if "name" in changes:
+        locked.slug = unique_slug(locked.name, exclude_pk=locked.pk)
+    locked.save()
+    for field in M2M_FIELDS:
+        if field not in data:
+            continue
+        old = sorted(str(term) for term in getattr(locked, field).all())
+        new = sorted(str(term) for term in data[field])
+        if old != new:
+            changes[field] = [", ".join(old), ", ".join(new)]
+            getattr(locked, field).set(data[field])
+    initiative_index(initiative=locked)
+    if changes:
+        _record(locked, InitiativeChange.Action.EDITED, user=user, note=note, changes=changes)
+    return locked
+
+
+def _lock_pending(initiative: Initiative) -> Initiative:
+    locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    if locked.publication != Initiative.Publication.PENDING:
+        raise InitiativeError("not_pending")
+    return locked
+
+
+@transaction.atomic
+def initiative_approve(*, initiative: Initiative, user, note: str = "") -> Initiative:
+    """Publish a pending submission; it counts as checked today."""
+    locked = _lock_pending(initiative)
+    locked.publication = Initiative.Publication.PUBLISHED
+    locked.last_verified_on = timezone.localdate()
+    locked.last_verified_by = user_label(user)
+    locked.save()
+    _record(locked, InitiativeChange.Action.ACCEPTED, user=user, note=note)
+    _email("accepted", locked, locked.submitter_email, note)
+    return locked
+
+
+@transaction.atomic
+def initiative_reject(*, initiative: Initiative, user, reason: str) -> Initiative:
+    """Turn a submission down with a reason, which the submitter receives."""
+    reason = reason.strip()
+    if not reason:
+        raise InitiativeError("reason_required")
+    locked = _lock_pending(initiative)
+    locked.publication = Initiative.Publication.REJECTED
+    locked.save()
+    _record(locked, InitiativeChange.Action.REJECTED, user=user, note=reason)
+    _email("rejected", locked, locked.submitter_email, reason)
+    return locked
+
+
+@transaction.atomic
+def initiative_merge(*, source: Initiative, target: Initiative, user, note: str = "") -> Initiative:
+    """Fold a submission into an existing entry: fill the gaps, join the terms, archive it."""
+    if source.pk == target.pk:
+        raise InitiativeError("same_initiative")
+    locked = dict(
+        (item.pk, item)
+        for item in Initiative.objects.select_for_update().filter(pk__in=[source.pk, target.pk])
+    )
+    source, target = locked[source.pk], locked[target.pk]
+    if source.publication not in (
+        Initiative.Publication.PENDING,
+        Initiative.Publication.PUBLISHED,
+    ):
+        raise InitiativeError("not_mergeable")
+    if target.merged_into_id or target.publication in (
+        Initiative.Publication.REJECTED,
+        Initiative.Publication.ARCHIVED,
+    ):
+        raise InitiativeError("target_not_active")
+    filled = {}
+    for field in EDITABLE_FIELDS:
+        value = getattr(source, field)
+        if value not in (None, "", False) and getattr(target, field) in (None, ""):
+            setattr(target, field, value)
+            filled[field] = [None, _display(value)]
+    target.save()
+    for field in M2M_FIELDS:
+        getattr(target, field).add(*getattr(source, field).all())
+    # Meetings hosted by the duplicate now belong to the entry that stays.
+    for event in source.events.all():
+        event.hosts.add(target)
+    source.publication = Initiative.Publication.ARCHIVED
+    source.merged_into = target
+    source.save()
+    initiative_index(initiative=target)
+    _record(
+        source,
+        InitiativeChange.Action.MERGED,
+        user=user,
+        note=note,
+        changes={"merged_into": [None, target.name]},
+    )
+    _record(
+        target,
+        InitiativeChange.Action.MERGED,
+        user=user,
+        note=note,
+        changes={"merged_from": [None, source.name], **filled},
+    )
+    _email("merged", source, source.submitter_email, note)
+    return target
+
+
+@transaction.atomic
+def correction_report_create(
+    *, initiative: Initiative, message: str, reporter_name: str = "", reporter_email: str = ""
+) -> CorrectionReport:
+    """A reader reports a change; it stays private until a coordinator handles it."""
+    message = message.strip()
+    if not message:
+        raise InitiativeError("message_required")
+    if not initiative.is_published:
+        raise InitiativeError("not_published")
+    report = CorrectionReport.objects.create(
+        initiative=initiative,
+        message=message,
+        reporter_name=reporter_name.strip(),
+        reporter_email=reporter_email,
+    )
+    _record(initiative, InitiativeChange.Action.CORRECTION_REPORTED, note=message)
+    return report
+
+
+@transaction.atomic
+def correction_report_resolve(
+    *, report: CorrectionReport, user, handled: bool, note: str = ""
+) -> CorrectionReport:
+    """Close a correction report: handled (the entry was edited) or dismissed."""
+    report = CorrectionReport.objects.select_for_update().get(pk=report.pk)
+    if report.state != CorrectionReport.State.OPEN:
+        raise InitiativeError("already_decided")
+    report.state = CorrectionReport.State.HANDLED if handled else CorrectionReport.State.DISMISSED
+    report.decided_at = timezone.now()
+    report.save(update_fields=["state", "decided_at"])
+    action = (
+        InitiativeChange.Action.CORRECTION_HANDLED
+        if handled
+        else InitiativeChange.Action.CORRECTION_DISMISSED
+    )
+    _record(report.initiative, action, user=user, note=note)
+    return report
+
+
+@transaction.atomic
+def initiative_verify(*, initiative: Initiative, by: str, user=None) -> Initiative:
+    """Someone confirmed the initiative is still active: it counts as checked today."""
+    locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    if locked.publication != Initiative.Publication.PUBLISHED:
+        raise InitiativeError("not_published")
+    locked.last_verified_on = timezone.localdate()
+    locked.last_verified_by = by[:150]
+    locked.save(update_fields=["last_verified_on", "last_verified_by", "updated_at"])
+    _record(locked, InitiativeChange.Action.VERIFIED, user=user, note=by)
+    return locked
+
+
+@transaction.atomic
+def verification_request_send(*, initiative: Initiative) -> bool:
+    """Email the contact a link to confirm the initiative is still active."""
+    locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    if not locked.contact_email or locked.publication != Initiative.Publication.PUBLISHED:
+        return False
+    locked.verification_requested_at = timezone.now()
+    locked.save(update_fields=["verification_requested_at"])
+    _email("verify", locked, locked.contact_email)
+    return True
+
+
+def user_label(user) -> str:
+    if user is None or not user.is_authenticated:
+        return ""
+    return (user.get_full_name() or user.get_username())[:150]

@@ -1,0 +1,266 @@
+"""WCAG 2.1 AA with axe-core, and valid HTML with the Nu Html Checker, on every page.
+
+Both tools come from npm (package.json; `make test` installs them into node_modules).
+"""
+
+import gzip
+import json
+import shutil
+import subprocess
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+
+from events import services
+from events.models import Event, Registration
+from initiatives.models import Initiative
+
+from .conftest import DESKTOP, PHONE
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def _require(path: Path, what: str):
+    if not path.exists():
+        if __import__("os").environ.get("CI"):
+            pytest.fail(f"{what} missing at {path}: run `npm ci`")
+        pytest.skip(f"{what} not installed (run `npm ci`): skipped")
+
+
+@pytest.fixture
+def demo(site):
+    call_command("seed_demo", verbosity=0)
+    organiser = User.objects.create_user("a11y", password="a11y-wachtwoord-123")
+    organiser.groups.add(Group.objects.get(name="Organisatoren"))
+    event = Event.objects.get(slug="bestuurdersevent-krachtige-kernen")
+    event.organisers.add(organiser)
+    registration = services.registration_create(
+        event=event, name="Fatima El Amrani", email="fatima@example.org", party_size=2
+    ).registration
+    return {"event": event, "registration": registration, "organiser": organiser}
+
+
+def public_pages(demo) -> list[str]:
+    event = demo["event"]
+    token = demo["registration"].management_token
+    initiative = Initiative.objects.filter(is_published=True).first()
+    pages = [
+        "/",
+        "/evenementen/",
+        f"/evenementen/{event.slug}/",
+        "/evenementen/meetup-zorgvrijstaat/",
+        f"/evenementen/{event.slug}/poster/",
+        f"/aanmelding/{token}/",
+        f"/aanmelding/{token}/wijzigen/",
+        f"/aanmelding/{token}/annuleren/",
+        f"/aanmelding/{token}/verwijderen/",
+        "/initiatieven/",
+        "/initiatieven/?q=zorg",
+        f"/initiatieven/{initiative.slug}/",
+        "/initiatieven/aanmelden/",
+        "/initiatieven/kaart/",
+        "/privacy/",
+        "/toegankelijkheid/",
+        "/accounts/login/",
+        "/accounts/password_reset/",
+        "/bestaat-niet/",
+    ]
+    return pages
+
+
+def organiser_pages(demo) -> list[str]:
+    base = f"/organisatie/evenementen/{demo['event'].slug}/"
+    pk = demo["registration"].pk
+    return [
+        "/organisatie/",
+        "/organisatie/evenementen/nieuw/",
+        base,
+        base + "bewerken/",
+        base + "deelnemers/",
+        base + "deelnemers/toevoegen/",
+        base + f"deelnemers/{pk}/",
+        base + "inchecken/",
+        base + "bericht/",
+        base + "inzicht/",
+        base + "kopieren/",
+        base + "annuleren/",
+    ]
+
+
+def log_in(page, site):
+    page.goto(f"{site}/accounts/login/")
+    page.locator("#id_username").fill("a11y")
+    page.locator("#id_password").fill("a11y-wachtwoord-123")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{site}/")
+
+
+def axe_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(node["target"][0] for node in v["nodes"][:3])
+        for v in result["violations"]
+    ]
+
+
+def set_language(page, site, language):
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": site}])
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_page_passes_axe(site, browser, demo, language):
+    _require(AXE, "axe-core")
+    failures = {}
+    for viewport in (PHONE, DESKTOP):
+        # axe is injected as a script of the test's own; the page's CSP would block it.
+        context = browser.new_context(viewport=viewport, bypass_csp=True)
+        page = context.new_page()
+        set_language(page, site, language)
+        paths = public_pages(demo)
+        for path in paths:
+            page.goto(site + path)
+            if violations := axe_violations(page):
+                failures[f"{viewport['width']} {path}"] = violations
+        # Forms showing their errors.
+        page.goto(f"{site}/evenementen/{demo['event'].slug}/")
+        page.locator("form.registration-form button[type=submit]").click()
+        page.wait_for_selector("#error-summary")
+        if violations := axe_violations(page):
+            failures[f"{viewport['width']} registration form with errors"] = violations
+        log_in(page, site)
+        set_language(page, site, language)
+        for path in organiser_pages(demo):
+            page.goto(site + path)
+            if violations := axe_violations(page):
+                failures[f"{viewport['width']} {path}"] = violations
+        context.close()
+    assert not failures, json.dumps(failures, indent=1, ensure_ascii=False)
+
+
+def test_every_page_is_valid_html(site, demo, tmp_path):
+    _require(VNU, "vnu-jar")
+    if not shutil.which("java"):
+        pytest.skip("java not found: HTML validation skipped")
+    from django.test import Client
+
+    organiser_client = Client()
+    organiser_client.force_login(demo["organiser"])
+    files = []
+    for n, path in enumerate(public_pages(demo)):
+        with urllib.request.urlopen(site + path) if path != "/bestaat-niet/" else _404(site) as r:
+            html = r.read()
+        files.append((path, tmp_path / f"public-{n}.html", html))
+    for n, path in enumerate(organiser_pages(demo)):
+        files.append((path, tmp_path / f"organiser-{n}.html", organiser_client.get(path).content))
+    for _path, file, html in files:
+        file.write_bytes(html)
+    result = subprocess.run(
+        [
+            "java",
+            "-jar",
+            str(VNU),
+            "--errors-only",
+            "--format",
+            "json",
+            *[str(f) for _, f, _ in files],
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr or "{}").get("messages", [])
+    by_file = {str(f): p for p, f, _ in files}
+    errors = []
+    for message in messages:
+        if message.get("type") == "error":
+            page = by_file.get(message["url"].removeprefix("file:"), message["url"])
+            errors.append(f"{page}:{message.get('lastLine')}: {message['message']}")
+    assert not errors, "\n".join(errors)
+
+
+class _404:
+    """urlopen raises on a 404; the friendly error page must validate too."""
+
+    def __init__(self, site):
+        self.site = site
+
+    def __enter__(self):
+        try:
+            urllib.request.urlopen(self.site + "/bestaat-niet/")
+        except urllib.error.HTTPError as error:
+            return error
+        raise AssertionError("expected a 404")
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_registration_form_by_keyboard_only(site, phone, demo):
+    page = phone
+    page.goto(f"{site}/evenementen/meetup-zorgvrijstaat/")
+    page.locator("#id_name").focus()
+    page.keyboard.type("Kees Jansen")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "id_email"
+    page.keyboard.type("geen-email")
+    # Submit with Enter from the email field.
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#error-summary")
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    # Focus is visible: the outline of the focused element is drawn.
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("none", "")
+    page.locator("#id_email").fill("kees@example.org")
+    page.locator("form.registration-form button[type=submit]").press("Enter")
+    page.wait_for_url(f"{site}/aanmelding/**")
+    assert Registration.objects.filter(email="kees@example.org").exists()
+
+
+def test_registration_page_reflows_at_320px_and_200_percent_text(site, browser, demo):
+    context = browser.new_context(viewport={"width": 320, "height": 640}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{site}/evenementen/meetup-zorgvrijstaat/")
+    page.add_style_tag(content="html { font-size: 200% !important; }")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"horizontal scrolling of {overflow}px at 320 CSS px and 200% text"
+    context.close()
+
+
+def test_event_page_is_light_and_first_party_only(site, browser, demo):
+    """At most 150 KB on first load, all assets included, and nothing from other sites.
+
+    The test server sends files uncompressed; in production whitenoise sends them gzipped
+    (or smaller, with brotli), so each response is counted at its gzip size plus headers.
+    """
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    page.goto(f"{site}/evenementen/meetup-zorgvrijstaat/", wait_until="networkidle")
+    hosts = {urllib.parse.urlsplit(r.url).netloc for r in responses}
+    assert hosts == {urllib.parse.urlsplit(site).netloc}, hosts
+    total = 0
+    for response in responses:
+        body = response.body()
+        total += len(gzip.compress(body)) + sum(
+            len(k) + len(v) + 4 for k, v in response.headers.items()
+        )
+    context.close()
+    assert len(responses) >= 3  # the page, its stylesheets and script
+    assert total <= 150 * 1024, f"{total / 1024:.0f} KB transferred"

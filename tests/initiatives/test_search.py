@@ -1,0 +1,133 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from initiatives import selectors
+from initiatives.models import Initiative
+from initiatives.selectors import CatalogueQuery
+
+
+def names(query: CatalogueQuery) -> list[str]:
+    return [i.name for i in selectors.catalogue(query).results]
+
+
+@pytest.fixture
+def catalogue(make_initiative):
+    return {
+        "coop": make_initiative(
+            "Zorgcoöperatie Hollandscheveld", type_slug="zorgcooperatie", municipality="GM0118"
+        ),
+        "plain": make_initiative(
+            "Cooperatie Ons Dorp", type_slug="dorps-buurtcooperatie", municipality="GM0106"
+        ),
+        "naober": make_initiative("Naoberzorg Eext", type_slug="naoberzorg", municipality="GM1680"),
+        "circle": make_initiative(
+            "Voorzorgcirkel De Linde", type_slug="voorzorgcirkel", municipality="GM0344"
+        ),
+        "other": make_initiative(
+            "Buurtkamer West",
+            municipality="GM0599",
+            description="Samen eten met een coöperatieve keuken.",
+        ),
+    }
+
+
+def test_search_ignores_accents_both_ways(catalogue):
+    found = names(CatalogueQuery(q="cooperatie"))
+    assert "Zorgcoöperatie Hollandscheveld" in found and "Cooperatie Ons Dorp" in found
+    found = names(CatalogueQuery(q="COÖPERATIE"))
+    assert "Zorgcoöperatie Hollandscheveld" in found and "Cooperatie Ons Dorp" in found
+    assert "Naoberzorg Eext" not in found
+
+
+def test_search_knows_both_naoberzorg_spellings(catalogue, make_initiative):
+    make_initiative("Noaberzorg Tubbergen", type_slug="naoberzorg", municipality="GM0183")
+    for query in ("noaberzorg", "naoberzorg"):
+        found = names(CatalogueQuery(q=query))
+        assert {"Naoberzorg Eext", "Noaberzorg Tubbergen"} <= set(found), query
+
+
+def test_search_finds_parts_of_compound_words(catalogue):
+    assert names(CatalogueQuery(q="cirkel")) == ["Voorzorgcirkel De Linde"]
+    assert "Zorgcoöperatie Hollandscheveld" in names(CatalogueQuery(q="coöperatie"))
+
+
+def test_search_matches_place_municipality_and_all_words(catalogue):
+    assert names(CatalogueQuery(q="hoogeveen")) == ["Zorgcoöperatie Hollandscheveld"]
+    assert names(CatalogueQuery(q="drenthe cooperatie")) == [
+        "Cooperatie Ons Dorp",
+        "Zorgcoöperatie Hollandscheveld",
+    ]
+    assert names(CatalogueQuery(q="zz")) == []
+
+
+def test_name_matches_rank_before_description_matches(catalogue):
+    found = names(CatalogueQuery(q="cooperatie"))
+    assert found[-1] == "Buurtkamer West"  # only in its description
+
+
+def test_unpublished_entries_never_count(catalogue, make_initiative):
+    for state in ("pending", "rejected", "archived"):
+        make_initiative(
+            f"Zorgcoöperatie Verborgen {state}",
+            type_slug="zorgcooperatie",
+            municipality="GM0118",
+            publication=state,
+        )
+    result = selectors.catalogue(CatalogueQuery(q="verborgen"))
+    assert list(result.results) == []
+    result = selectors.catalogue(CatalogueQuery(q="cooperatie"))
+    type_counts = {o.value: o.count for o in result.facets[0].options}
+    assert type_counts["zorgcooperatie"] == 1
+    assert "Verborgen" not in str(selectors.map_points(result.results))
+
+
+def test_facet_counts_or_within_and_across_facets(make_initiative):
+    make_initiative(
+        "A", type_slug="zorgcooperatie", municipality="GM0118", activities=["vervoer", "klussen"]
+    )
+    make_initiative("B", type_slug="zorgcooperatie", municipality="GM0363", activities=["vervoer"])
+    make_initiative("C", type_slug="voorzorgcirkel", municipality="GM0118", activities=["klussen"])
+    make_initiative("D", type_slug="naoberzorg", municipality="GM0118", activities=["maaltijden"])
+
+    query = CatalogueQuery(
+        filters={"type": ["zorgcooperatie", "voorzorgcirkel"], "provincie": ["drenthe"]}
+    )
+    result = selectors.catalogue(query)
+    assert sorted(i.name for i in result.results) == ["A", "C"]
+    facets = {facet.param: {o.value: o.count for o in facet.options} for facet in result.facets}
+    # Type counts ignore the type filter itself but respect the province filter.
+    assert facets["type"] == {"zorgcooperatie": 1, "voorzorgcirkel": 1, "naoberzorg": 1}
+    # Province counts respect the type filter only.
+    assert facets["provincie"] == {"drenthe": 2, "noord-holland": 1}
+    # A with two activities is one result; counts are per activity.
+    assert facets["activiteit"] == {"vervoer": 1, "klussen": 2}
+
+    query = CatalogueQuery(filters={"activiteit": ["vervoer", "maaltijden"]})
+    assert sorted(i.name for i in selectors.catalogue(query).results) == ["A", "B", "D"]
+
+
+def _catalogue_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(
+            "/initiatieven/",
+            {"q": "zorg", "provincie": "drenthe", "activiteit": "vervoer", "sort": "naam"},
+        )
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_catalogue_query_count_does_not_grow_with_the_catalogue(
+    db, client, settings, django_assert_max_num_queries
+):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("generate_initiatives", count=10, seed=1, verbosity=0)
+    small = _catalogue_queries(client)
+    call_command("generate_initiatives", count=190, seed=2, verbosity=0)
+    assert Initiative.objects.count() == 200
+    large = _catalogue_queries(client)
+    assert small == large
+    with django_assert_max_num_queries(15):
+        client.get("/initiatieven/")
