@@ -202,8 +202,21 @@ class EventForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 8}),
             "venue_accessibility": forms.Textarea(attrs={"rows": 2}),
-            "hosts": forms.CheckboxSelectMultiple(),
+            "hosts": forms.SelectMultiple(attrs={"size": 8}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from initiatives.models import Initiative
+
+        # Real, published initiatives only; a catalogue of thousands stays a short list.
+        chosen = self.instance.hosts.all() if self.instance.pk else Initiative.objects.none()
+        self.fields["hosts"].queryset = (
+            (Initiative.objects.filter(is_published=True, is_synthetic=False) | chosen)
+            .distinct()
+            .order_by("name")
+        )
+        self.fields["hosts"].required = False
 
     def clean(self):
         data = super().clean()
@@ -312,3 +325,5 @@ class AttendeeFilterForm(forms.Form):
         self.fields["session"].choices = [("", _("All"))] + [
             (item.pk, str(item)) for item in event.programme.all() if item.is_choosable
         ]
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
