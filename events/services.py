@@ -6,6 +6,7 @@ transaction_mode=IMMEDIATE takes at BEGIN. Seats are recounted under that lock, 
 concurrent sign-ups can never confirm more people than the capacity.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -315,6 +316,9 @@ def personal_data_purge(*, days: int) -> int:
         )
 
 
+TICKET_CODE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
 @dataclass(frozen=True)
 class CheckIn:
     result: str  # ok, already, unknown, wrong_event, cancelled, waitlist
@@ -327,8 +331,8 @@ def checkin_perform(*, event: Event, code: str, user=None) -> CheckIn:
     The check-in itself is one conditional UPDATE, so concurrent scans cannot both win.
     """
     code = (code or "").strip()
-    if not code or len(code) > 64:
-        return CheckIn("unknown")
+    if not TICKET_CODE.fullmatch(code):
+        return CheckIn("unknown")  # not even the shape of a ticket code
     registration = Registration.objects.filter(ticket_code=code).first()
     if registration is None:
         return CheckIn("unknown")

@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
@@ -139,6 +139,7 @@ def test_backup_makes_a_consistent_copy(tmp_path, event):
     party=st.one_of(st.integers(-5, 50).map(str), st.text(max_size=5)),
     topic=st.text(max_size=3000),
 )
+@example(name="\x00", email="a@example.org", party="1", topic="\x00")
 def test_registration_form_never_500(client, make_event, name, email, party, topic):
     event = make_event(capacity=5, slug="fuzz")
     before = Registration.objects.count()
@@ -159,6 +160,8 @@ def test_registration_form_never_500(client, make_event, name, email, party, top
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(code=st.text(max_size=500))
+@example(code="\x00")
+@example(code="abc\x00def")
 def test_scan_endpoint_never_500(client, event, code):
     user, _ = User.objects.get_or_create(username="scanner")
     event.organisers.add(user)
