@@ -43,6 +43,22 @@ def _lock_event(event: Event) -> Event:
     return Event.objects.select_for_update().get(pk=event.pk)
 
 
+def _lock_event_for_signup(event: Event) -> Event:
+    """The lock, reading only what a sign-up decides on (the lock is held briefly)."""
+    return (
+        Event.objects.select_for_update()
+        .only(
+            "status",
+            "capacity",
+            "max_party_size",
+            "registration_opens_at",
+            "registration_closes_at",
+            "ends_at",
+        )
+        .get(pk=event.pk)
+    )
+
+
 def _normalise_email(email: str) -> str:
     local, _, domain = email.strip().rpartition("@")
     return f"{local}@{domain.lower()}" if local else email.strip()
@@ -120,7 +136,7 @@ def registration_create(
     email = _normalise_email(email)
     try:
         with transaction.atomic():
-            event = _lock_event(event)
+            event = _lock_event_for_signup(event)
             state = event.registration_state()
             # Organisers may add someone who phoned or walked in outside the sign-up window.
             if state != "open" and not (added_by and state in {"not_yet", "closed", "draft"}):
@@ -158,7 +174,8 @@ def registration_create(
                 added_by=added_by,
                 consent_note=consent_note.strip(),
             )
-            registration.sessions.set(chosen)
+            if chosen:
+                registration.sessions.add(*chosen)
             email_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
             return SignUp(registration, created=True)
     except IntegrityError:
@@ -455,9 +472,16 @@ def message_send(*, event: Event, author, audience: str, subject: str, body: str
 
 
 def _enqueue_on_commit(mail: OutgoingEmail) -> None:
+    from django_tasks_db import DatabaseBackend
+
     from .tasks import outgoing_email_send
 
-    transaction.on_commit(lambda: outgoing_email_send.enqueue(mail.pk))
+    if isinstance(outgoing_email_send.get_backend(), DatabaseBackend):
+        # The queue is a table in this same database: enqueue inside the transaction, so
+        # the registration and its email commit together (and in one write, not two).
+        outgoing_email_send.enqueue(mail.pk)
+    else:
+        transaction.on_commit(lambda: outgoing_email_send.enqueue(mail.pk))
 
 
 def reminders_send_due(*, now=None) -> int:

@@ -3,6 +3,7 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
@@ -38,7 +39,7 @@ ERROR_MESSAGES = {
     "cancelled": lambda: _("This registration has been cancelled."),
 }
 
-SESSION_KEY = "registrations"  # tokens created in this browser, for double submits
+OWN_COOKIE = "zz_own"  # tickets created in this browser, for double submits
 
 
 def _error_message(code: str) -> str:
@@ -136,12 +137,22 @@ def _register(request, event: Event, form: RegistrationForm):
         form.add_error(None, _error_message(error.code))
         return None
     token = signup.registration.management_token
-    own = request.session.get(SESSION_KEY, [])
+    own = request.get_signed_cookie(OWN_COOKIE, default="", salt=OWN_COOKIE).split(",")
     if signup.created or token in own:
-        # New, or this same browser submitting twice: straight to the ticket.
+        # New, or this same browser submitting twice: straight to the ticket. The browser
+        # remembers its own tickets in a signed cookie (no session row to write).
+        response = redirect(signup.registration)
         if token not in own:
-            request.session[SESSION_KEY] = (own + [token])[-20:]
-        return redirect(signup.registration)
+            response.set_signed_cookie(
+                OWN_COOKIE,
+                ",".join([t for t in own if t][-9:] + [token]),
+                salt=OWN_COOKIE,
+                max_age=7 * 24 * 3600,
+                httponly=True,
+                samesite="Lax",
+                secure=request.is_secure(),
+            )
+        return response
     # Someone else's address: reveal nothing, the owner gets the link by email.
     return render(request, "events/registration_check_email.html", {"event": event})
 
@@ -181,9 +192,12 @@ def _json_ld(event: Event) -> str:
     return mark_safe(text)  # noqa: S308 - every markup character is escaped above
 
 
+QR_CACHE_SECONDS = 24 * 3600  # keyed by the URL it encodes, so it can never go stale
+
+
 def _qr_etag(request, slug, fmt):
     size = request.GET.get("size", "m")
-    data = f"{slug}|{fmt}|{size}|{request.build_absolute_uri('/')}"
+    data = f"{slug}|{fmt}|{size}|{settings.SITE_URL}"
     return hashlib.sha256(data.encode()).hexdigest()[:32]
 
 
@@ -191,17 +205,22 @@ def _qr_etag(request, slug, fmt):
 @condition(etag_func=_qr_etag)
 def event_qr(request, slug, fmt):
     event = get_object_or_404(Event.objects.exclude(status=Event.Status.DRAFT), slug=slug)
+    url = event.absolute_url
     if fmt == "svg":
-        return HttpResponse(qr_svg(event.absolute_url), content_type="image/svg+xml")
+        content = cache.get_or_set(f"qr:svg:{url}", lambda: qr_svg(url), QR_CACHE_SECONDS)
+        return HttpResponse(content, content_type="image/svg+xml")
     if fmt == "png":
         size = request.GET.get("size", "m")
         if size not in PNG_SIZES:
             return HttpResponse(
                 _("Unknown size; use s, m or l."), status=400, content_type="text/plain"
             )
-        return HttpResponse(
-            qr_png(event.absolute_url, box_size=PNG_SIZES[size]), content_type="image/png"
+        content = cache.get_or_set(
+            f"qr:png:{size}:{url}",
+            lambda: qr_png(url, box_size=PNG_SIZES[size]),
+            QR_CACHE_SECONDS,
         )
+        return HttpResponse(content, content_type="image/png")
     raise Http404
 
 

@@ -1,0 +1,101 @@
+"""Shared by the benchmarks: a production-like server on this machine, and statistics."""
+
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def production_env(port: int, **extra) -> dict:
+    """DEBUG off, a fresh SQLite file (or DATABASE_URL when set), email queued for a worker."""
+    data_dir = tempfile.mkdtemp(prefix="zorgzaam-bench-")
+    return {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "ZORGZAAM_DATA_DIR": data_dir,
+        "TASKS_BACKEND": "database",
+        "RATELIMIT_ENABLE": "0",  # every client comes from 127.0.0.1
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
+def database_label(env: dict) -> str:
+    url = env.get("DATABASE_URL", "")
+    return f"PostgreSQL ({url.split('@')[-1]})" if url else "SQLite file (WAL)"
+
+
+def manage(env: dict, *args: str, capture: bool = False) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=capture,
+        text=True,
+    )
+    return result.stdout if capture else ""
+
+
+def prepare(env: dict) -> None:
+    manage(env, "migrate", "--no-input", "-v0")
+    manage(env, "collectstatic", "--no-input", "-v0")
+
+
+def start_gunicorn(env: dict, port: int, *, workers: int = 4, app: str = "zorgzaam.wsgi"):
+    server = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            app,
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**env, "PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}"},
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(base + "/", timeout=5).read()
+            return server
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def stop(server) -> None:
+    server.terminate()
+    server.wait(timeout=15)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def summary(times_ms: list[float]) -> str:
+    return (
+        f"p50 {statistics.median(times_ms):.0f} ms, p95 {percentile(times_ms, 0.95):.0f} ms, "
+        f"p99 {percentile(times_ms, 0.99):.0f} ms"
+    )

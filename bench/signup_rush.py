@@ -1,0 +1,172 @@
+"""Sign-up rush: many phones sign up at once for a meeting with few places.
+
+    .venv/bin/python bench/signup_rush.py [--clients 300] [--seats 90] [--workers 4]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/signup_rush.py
+
+Starts gunicorn with production settings on a fresh SQLite file (or DATABASE_URL),
+publishes a meeting with `--seats` places, and lets `--clients` threads each load the
+event page (CSRF cookie) and then, all released at the same moment, post the form.
+Then the floor: the same number of clients POST to a bare view that inserts one row,
+on the same server and database. Reports places confirmed, waiting list, errors,
+sign-ups per second, latency, and the ratio to the floor.
+"""
+
+import argparse
+import re
+import threading
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlencode
+
+from common import database_label, manage, prepare, production_env, start_gunicorn, stop, summary
+
+SLUG = "bench-rush"
+
+
+def create_event(env, seats):
+    manage(
+        env,
+        "shell",
+        "-c",
+        f"""
+from datetime import timedelta
+from django.utils import timezone
+from events.models import Event
+start = timezone.now() + timedelta(days=10)
+Event.objects.filter(slug="{SLUG}").delete()
+Event.objects.create(slug="{SLUG}", title="Bestuurdersevent (benchmark)", summary="Benchmark",
+    starts_at=start, ends_at=start + timedelta(hours=4), venue_name="Zaal", venue_city="Zwolle",
+    capacity={seats}, status="published")
+""",
+    )
+
+
+def count(env):
+    out = manage(
+        env,
+        "shell",
+        "-c",
+        f"""
+from django.db.models import Sum
+from events.models import Registration
+r = Registration.objects.filter(event__slug="{SLUG}")
+print("COUNTS", r.filter(status="confirmed").aggregate(p=Sum("party_size"))["p"] or 0,
+      r.filter(status="waitlist").count(), r.count())
+""",
+        capture=True,
+    )
+    return [int(n) for n in re.search(r"COUNTS (\d+) (\d+) (\d+)", out).groups()]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def rush(clients, prepare_client, send):
+    """Each client prepares (not timed), then all send at once; returns (latencies, wall)."""
+    barrier = threading.Barrier(clients)
+    results = [None] * clients
+    started = []
+
+    def client(n):
+        state = prepare_client(n)
+        barrier.wait(timeout=300)
+        if n == 0:
+            started.append(time.perf_counter())
+        t0 = time.perf_counter()
+        try:
+            status = send(n, state)
+        except urllib.error.HTTPError as error:
+            status = error.code
+        except OSError as error:
+            status = f"{type(error).__name__}"
+        results[n] = (time.perf_counter() - t0, status, time.perf_counter())
+
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        list(pool.map(client, range(clients)))
+    wall = max(end for _, _, end in results) - started[0]
+    return results, wall
+
+
+def signups(base, clients):
+    url = f"{base}/evenementen/{SLUG}/"
+
+    def prepare_client(n):
+        import http.cookiejar
+
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+        page = opener.open(url, timeout=60).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        return opener, token
+
+    def send(n, state):
+        opener, token = state
+        data = {"csrfmiddlewaretoken": token, "name": f"Bewoner {n}", "email": f"b{n}@example.org"}
+        request = urllib.request.Request(
+            url, data=urlencode(data).encode(), headers={"Referer": url}
+        )
+        with opener.open(request, timeout=120) as response:
+            return response.status
+
+    return rush(clients, prepare_client, send)
+
+
+def floor(base, clients):
+    def send(n, state):
+        request = urllib.request.Request(f"{base}/bench/floor/", data=b"x=1")
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.status
+
+    return rush(clients, lambda n: None, send)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=300)
+    parser.add_argument("--seats", type=int, default=90)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8767)
+    args = parser.parse_args()
+
+    env = production_env(args.port)
+    print(f"Database: {database_label(env)}; gunicorn {args.workers} workers; {args.clients} clients")
+    prepare(env)
+    create_event(env, args.seats)
+    server = start_gunicorn(env, args.port, workers=args.workers, app="floor_wsgi:application")
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        floor_results, floor_wall = floor(base, args.clients)
+        results, wall = signups(base, args.clients)
+    finally:
+        stop(server)
+
+    floor_ok = sum(1 for _, status, _ in floor_results if status == 204)
+    floor_rate = floor_ok / floor_wall
+    times = [t * 1000 for t, _, _ in results]
+    errors = [status for _, status, _ in results if status != 302]
+    confirmed, waiting, total = count(env)
+    rate = (len(results) - len(errors)) / wall
+    print(
+        f"floor: {floor_ok}/{args.clients} inserts in {floor_wall:.2f}s = {floor_rate:.0f}/s; "
+        f"{summary([t * 1000 for t, _, _ in floor_results])}"
+    )
+    print(
+        f"sign-ups: {len(results) - len(errors)}/{args.clients} in {wall:.2f}s = {rate:.0f}/s; "
+        f"{summary(times)}"
+    )
+    print(f"ratio to floor: {rate / floor_rate:.2f}")
+    print(
+        f"confirmed people: {confirmed} (must be {args.seats}); waiting list: {waiting} "
+        f"(expected {args.clients - args.seats}); registrations: {total}; errors: {len(errors)}"
+        + (f" {sorted(set(map(str, errors)))}" if errors else "")
+    )
+    ok = confirmed == args.seats and waiting == args.clients - args.seats and not errors
+    raise SystemExit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
