@@ -30,6 +30,11 @@ urlpatterns = [
     path("aanmelding/<token:token>/qr.png", views.registration_qr, name="registration_qr"),
     path("aanmelding/<token:token>/agenda.ics", views.registration_ics, name="registration_ics"),
     path(
+        "aanmelding/<token:token>/gegevens.json",
+        views.registration_data_download,
+        name="registration_data",
+    ),
+    path(
         "aanmelding/<token:token>/wijzigen/",
         views.registration_change,
         name="registration_change",

@@ -4,7 +4,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -271,6 +271,20 @@ def registration_ics(request, token):
     registration = _registration_or_404(token)
     event = registration.event
     return _ics_response(build_event_ics(event), f"{event.slug}.ics")
+
+
+@require_http_methods(["GET", "HEAD"])
+def registration_data_download(request, token):
+    """The attendee's own data as JSON (the right of access, AVG art. 15)."""
+    from .personal_data import registration_data
+
+    registration = _registration_or_404(token)
+    response = JsonResponse(
+        registration_data(registration), json_dumps_params={"indent": 2, "ensure_ascii": False}
+    )
+    response["Content-Disposition"] = 'attachment; filename="mijn-aanmelding.json"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -14,5 +14,9 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=settings.PERSONAL_DATA_RETENTION_DAYS)
 
     def handle(self, *args, days, **options):
-        count = personal_data_purge(days=days)
-        self.stdout.write(f"Personal data erased from {count} registration(s).")
+        counts = personal_data_purge(days=days)
+        self.stdout.write(
+            f"Personal data erased from {counts['registrations']} registration(s); "
+            f"{counts['task_results']} task record(s) and {counts['login_records']} "
+            "login record(s) deleted."
+        )
