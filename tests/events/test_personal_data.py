@@ -30,10 +30,9 @@ def _text_columns_containing(needle: str) -> list[str]:
         for table in connection.introspection.table_names():
             description = connection.introspection.get_table_description(cursor, table)
             for column in description:
-                cursor.execute(
-                    f'SELECT COUNT(*) FROM "{table}" WHERE CAST("{column.name}" AS TEXT) LIKE %s',
-                    [f"%{needle}%"],
-                )
+                # Names come from the database's own catalogue, not from input.
+                sql = f'SELECT COUNT(*) FROM "{table}" WHERE CAST("{column.name}" AS TEXT) LIKE %s'
+                cursor.execute(sql, [f"%{needle}%"])  # noqa: S608
                 if cursor.fetchone()[0]:
                     found.append(f"{table}.{column.name}")
     return found
