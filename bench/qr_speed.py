@@ -38,8 +38,8 @@ def main():
     import django
 
     django.setup()
-    from events.qr import qr_png, qr_svg
     from events.models import new_ticket_code
+    from events.qr import qr_png, qr_svg
 
     event_url = "https://zorgzaam.example.nl/evenementen/bestuurdersevent-krachtige-kernen/"
     ticket = new_ticket_code()

@@ -133,7 +133,9 @@ def main():
     args = parser.parse_args()
 
     env = production_env(args.port)
-    print(f"Database: {database_label(env)}; gunicorn {args.workers} workers; {args.clients} clients")
+    print(
+        f"Database: {database_label(env)}; gunicorn {args.workers} workers; {args.clients} clients"
+    )
     prepare(env)
     create_event(env, args.seats)
     server = start_gunicorn(env, args.port, workers=args.workers, app="floor_wsgi:application")

@@ -19,16 +19,21 @@ def _no_control_characters(value: str) -> None:
 class HoneypotMixin(forms.Form):
     """A field people never see or fill in; spam bots fill in every field."""
 
-    website = forms.CharField(
+    homepage = forms.CharField(
         label=_("Leave this field empty"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def clean_website(self):
-        if self.cleaned_data.get("website"):
+    def clean_homepage(self):
+        if self.cleaned_data.get("homepage"):
             raise ValidationError(_("Leave this field empty."), code="honeypot")
         return ""
+
+    def _post_clean(self):
+        super()._post_clean()
+        # Not data: keep it out of what views hand to services.
+        getattr(self, "cleaned_data", {}).pop("homepage", None)
 
 
 class SessionChoiceMixin:

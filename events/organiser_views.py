@@ -4,6 +4,7 @@ from collections import Counter
 from datetime import timedelta
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from . import exports, selectors, services
 from .forms import (
@@ -128,17 +130,11 @@ def event_overview(request, event):
         {
             "event": event,
             "counts": selectors.event_counts(event),
-            "erase_on": event.ends_at + timedelta(days=_retention_days()),
+            "erase_on": event.ends_at + timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS),
             "failed_emails": event_failed_emails(event),
             "messages_sent": event.messages.all()[:10],
         },
     )
-
-
-def _retention_days() -> int:
-    from django.conf import settings
-
-    return settings.PERSONAL_DATA_RETENTION_DAYS
 
 
 def event_failed_emails(event: Event):
@@ -430,6 +426,7 @@ def checkin_page(request, event):
 
 @organiser_required
 @require_POST
+@ratelimit(key="ip", rate=lambda g, r: settings.RATELIMIT_SCAN_PER_IP, method="POST")
 def checkin_scan(request, event):
     result = services.checkin_perform(
         event=event, code=request.POST.get("code", ""), user=request.user

@@ -3,6 +3,7 @@ from django.contrib import admin
 from .models import (
     Activity,
     Approach,
+    BottleneckReport,
     CorrectionReport,
     Initiative,
     InitiativeChange,
@@ -10,6 +11,7 @@ from .models import (
     Municipality,
     PartnerKind,
     Province,
+    ReportItem,
     TargetGroup,
     Theme,
 )
@@ -84,3 +86,27 @@ class InitiativeChangeAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ReportItemInline(admin.TabularInline):
+    model = ReportItem
+    extra = 0
+    fields = ["kind", "category", "severity", "description"]
+
+
+@admin.register(BottleneckReport)
+class BottleneckReportAdmin(admin.ModelAdmin):
+    list_display = ["initiative", "reported_on", "source"]
+    list_filter = ["source", "reported_on"]
+    search_fields = ["initiative__name"]
+    raw_id_fields = ["initiative", "user"]
+    date_hierarchy = "reported_on"
+    inlines = [ReportItemInline]
+
+
+@admin.register(ReportItem)
+class ReportItemAdmin(admin.ModelAdmin):
+    list_display = ["report", "kind", "category", "severity", "description"]
+    list_filter = ["kind", "category", "severity"]
+    list_select_related = ["report__initiative"]
+    raw_id_fields = ["report"]

@@ -2,6 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from events.forms import HoneypotMixin
+
 from .models import POSTCODE_AREA, Activity, Initiative, InitiativeType, Municipality, TargetGroup
 from .selectors import FACET_PARAMS, SORTS, CatalogueQuery
 
@@ -36,7 +38,7 @@ class MunicipalityChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.province.name})"
 
 
-class SubmissionForm(forms.Form):
+class SubmissionForm(HoneypotMixin, forms.Form):
     """The public form to add an initiative (B1 language, few required fields)."""
 
     name = forms.CharField(
@@ -126,7 +128,7 @@ class SubmissionForm(forms.Form):
     )
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(HoneypotMixin, forms.Form):
     message = forms.CharField(
         label=_("What is wrong or has changed?"),
         max_length=3000,
@@ -217,3 +219,170 @@ class MergeForm(forms.Form):
         help_text=_("The number of the existing entry."),
     )
     note = forms.CharField(label=_("Note (optional)"), max_length=2000, required=False)
+
+
+SEVERITY_NONE = ""
+
+
+def _severity_choices():
+    from .models import ReportItem
+
+    return [(SEVERITY_NONE, _("no knelpunt")), *ReportItem.Severity.choices]
+
+
+class BottleneckReportForm(HoneypotMixin, forms.Form):
+    """Knelpunten per category, plus needs and successes (one per line)."""
+
+    needs = forms.CharField(
+        label=_("What do you need? (one per line)"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[_no_control_characters],
+    )
+    successes = forms.CharField(
+        label=_("What went well? (one per line)"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[_no_control_characters],
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import ReportItem
+
+        super().__init__(*args, **kwargs)
+        # Two fields per category, in the order of ReportItem.Category.
+        self.category_rows = []
+        for value, label in ReportItem.Category.choices:
+            self.fields[f"severity_{value}"] = forms.ChoiceField(
+                label=_("How big is this knelpunt?"),
+                choices=_severity_choices(),
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"description_{value}"] = forms.CharField(
+                label=_("Short description (optional)"),
+                max_length=300,
+                required=False,
+                validators=[_no_control_characters],
+            )
+            self.category_rows.append((value, label))
+
+    @property
+    def categories(self):
+        return [
+            {
+                "value": value,
+                "label": label,
+                "severity": self[f"severity_{value}"],
+                "description": self[f"description_{value}"],
+            }
+            for value, label in self.category_rows
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        bottlenecks = []
+        for value, _label in self.category_rows:
+            severity = cleaned.get(f"severity_{value}") or ""
+            description = cleaned.get(f"description_{value}") or ""
+            if severity:
+                bottlenecks.append((value, severity, description))
+            elif description:
+                self.add_error(f"severity_{value}", _("Choose how big this knelpunt is."))
+        cleaned["bottlenecks"] = bottlenecks
+        cleaned["need_list"] = [
+            line for line in cleaned.get("needs", "").splitlines() if line.strip()
+        ]
+        cleaned["success_list"] = [
+            line for line in cleaned.get("successes", "").splitlines() if line.strip()
+        ]
+        if not self.errors and not (bottlenecks or cleaned["need_list"] or cleaned["success_list"]):
+            raise ValidationError(
+                _("Fill in at least one knelpunt, need or success."), code="empty"
+            )
+        return cleaned
+
+
+class MonitorFilterForm(forms.Form):
+    """Filters of the knelpunten monitor (the same slugs as the catalogue facets)."""
+
+    provincie = forms.ModelChoiceField(
+        label=_("Province"),
+        queryset=None,
+        required=False,
+        to_field_name="slug",
+        empty_label=_("All provinces"),
+    )
+    gemeente = MunicipalityChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.select_related("province"),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("All municipalities"),
+    )
+    type = forms.ModelChoiceField(
+        label=_("Type"),
+        queryset=InitiativeType.objects.all(),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("All types"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import Province
+
+        super().__init__(*args, **kwargs)
+        self.fields["provincie"].queryset = Province.objects.all()
+        for form_field in self.fields.values():
+            form_field.widget.attrs["class"] = "form-select"
+
+    def filters(self) -> dict[str, list[str]]:
+        if not self.is_bound:
+            return {}
+        # Unknown values are left out (and shown as an error); the others still filter.
+        self.is_valid()
+        return {key: [value.slug] for key, value in self.cleaned_data.items() if value is not None}
+
+
+class AreaForm(forms.Form):
+    """One municipality or one province for the overlap and gaps overview."""
+
+    gemeente = MunicipalityChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.select_related("province"),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("Choose a municipality"),
+    )
+    provincie = forms.ModelChoiceField(
+        label=_("or a province"),
+        queryset=None,
+        required=False,
+        to_field_name="slug",
+        empty_label=_("Choose a province"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import Province
+
+        super().__init__(*args, **kwargs)
+        self.fields["provincie"].queryset = Province.objects.all()
+        for form_field in self.fields.values():
+            form_field.widget.attrs["class"] = "form-select"
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not (cleaned.get("gemeente") or cleaned.get("provincie")):
+            raise ValidationError(_("Choose a municipality or a province."), code="empty")
+        if cleaned.get("gemeente"):
+            cleaned["provincie"] = None
+        return cleaned
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (CSV or XLSX, at most 5 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )

@@ -376,3 +376,116 @@ class CorrectionReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.initiative}: {self.message[:40]}"
+
+
+class BottleneckReport(models.Model):
+    """A dated snapshot of an initiative's knelpunten, needs and successes.
+
+    A new report is added rather than an old one changed, so change over time stays
+    visible; the monitor counts each initiative's latest report only.
+    """
+
+    class Source(models.TextChoices):
+        INITIATIVE = "initiative", _("the initiative itself")
+        COORDINATOR = "coordinator", _("a coordinator")
+        SUBMISSION = "submission", _("the submission form")
+        GENERATED = "generated", _("generated test data")
+
+    initiative = models.ForeignKey(
+        Initiative,
+        on_delete=models.CASCADE,
+        related_name="bottleneck_reports",
+        verbose_name=_("initiative"),
+    )
+    reported_on = models.DateField(_("reported on"))
+    source = models.CharField(_("entered by"), max_length=20, choices=Source.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reported_on", "-pk"]
+        verbose_name = _("knelpunten report")
+        verbose_name_plural = _("knelpunten reports")
+        indexes = [models.Index(fields=["initiative", "-reported_on", "-id"])]
+
+    def __str__(self) -> str:
+        return f"{self.initiative} · {self.reported_on}"
+
+
+class ReportItem(models.Model):
+    """One knelpunt (with a severity), need or success in a report."""
+
+    class Kind(models.TextChoices):
+        BOTTLENECK = "knelpunt", _("bottleneck")
+        NEED = "behoefte", _("need")
+        SUCCESS = "succes", _("success")
+
+    class Category(models.TextChoices):
+        REGULATION = "regelgeving", _("laws and regulations")
+        FINANCES = "financien", _("finances")
+        MUNICIPALITY = "gemeente", _("cooperation with the municipality")
+        PROVIDERS = "aanbieders", _("cooperation with care and support providers")
+        VOLUNTEERS = "vrijwilligers", _("volunteers")
+        ACCOMMODATION = "huisvesting", _("housing and premises")
+        OTHER = "anders", _("other")
+
+    class Severity(models.TextChoices):
+        SMALL = "klein", _("small")
+        BIG = "groot", _("big")
+        VERY_BIG = "zeer_groot", _("very big")
+
+    BIG_SEVERITIES = (Severity.BIG, Severity.VERY_BIG)
+
+    report = models.ForeignKey(
+        BottleneckReport, on_delete=models.CASCADE, related_name="items", verbose_name=_("report")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, blank=True)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, blank=True)
+    description = models.CharField(_("short description"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["kind", "category", "pk"]
+        verbose_name = _("report item")
+        verbose_name_plural = _("report items")
+        constraints = [
+            # A knelpunt always has a category and a severity; needs and successes have none.
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        kind="knelpunt",
+                        severity__in=["klein", "groot", "zeer_groot"],
+                        category__in=[
+                            "regelgeving",
+                            "financien",
+                            "gemeente",
+                            "aanbieders",
+                            "vrijwilligers",
+                            "huisvesting",
+                            "anders",
+                        ],
+                    )
+                    | (Q(kind__in=["behoefte", "succes"], severity=""))
+                ),
+                name="report_item_severity_only_for_bottlenecks",
+            ),
+            models.UniqueConstraint(
+                fields=["report", "category"],
+                condition=Q(kind="knelpunt"),
+                name="report_item_one_bottleneck_per_category",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.description or self.get_category_display()}"
+
+    @property
+    def is_big(self) -> bool:
+        return self.kind == self.Kind.BOTTLENECK and self.severity in self.BIG_SEVERITIES

@@ -23,7 +23,15 @@ from .models import (
 from .search import normalise
 
 # Paths under /initiatieven/ that an initiative's slug must never take.
-RESERVED_SLUGS = {"aanmelden", "kaart", "moderatie", "bevestigen", "knelpunten", "vergelijken"}
+RESERVED_SLUGS = {
+    "aanmelden",
+    "kaart",
+    "moderatie",
+    "bevestigen",
+    "knelpunten",
+    "vergelijken",
+    "import",
+}
 M2M_FIELDS = ("approaches", "activities", "target_groups", "themes", "partner_kinds")
 # Fields a coordinator edits in the moderation screen and that a merge may fill in.
 EDITABLE_FIELDS = (
@@ -385,3 +393,101 @@ def user_label(user) -> str:
     if user is None or not user.is_authenticated:
         return ""
     return (user.get_full_name() or user.get_username())[:150]
+
+
+@transaction.atomic
+def bottleneck_report_create(
+    *,
+    initiative: Initiative,
+    bottlenecks: Iterable[tuple[str, str, str]],
+    needs: Iterable[str] = (),
+    successes: Iterable[str] = (),
+    source: str,
+    user=None,
+    reported_on=None,
+):
+    """Add a dated report of knelpunten (category, severity, description), needs and successes.
+
+    Reports are never edited: a new one is added, so the change over time stays visible.
+    """
+    from .models import BottleneckReport, ReportItem
+
+    if source not in BottleneckReport.Source.values:
+        raise InitiativeError("unknown_source")
+    items = []
+    seen = set()
+    for category, severity, description in bottlenecks:
+        if category not in ReportItem.Category.values:
+            raise InitiativeError("unknown_category")
+        if severity not in ReportItem.Severity.values:
+            raise InitiativeError("unknown_severity")
+        if category in seen:
+            raise InitiativeError("category_twice")
+        seen.add(category)
+        items.append(
+            ReportItem(
+                kind=ReportItem.Kind.BOTTLENECK,
+                category=category,
+                severity=severity,
+                description=" ".join(description.split())[:300],
+            )
+        )
+    for kind, texts in ((ReportItem.Kind.NEED, needs), (ReportItem.Kind.SUCCESS, successes)):
+        for text in texts:
+            text = " ".join(text.split())[:300]
+            if text:
+                items.append(ReportItem(kind=kind, description=text))
+    if not items:
+        raise InitiativeError("report_empty")
+    report = BottleneckReport.objects.create(
+        initiative=initiative,
+        reported_on=reported_on or timezone.localdate(),
+        source=source,
+        user=user if user is not None and user.is_authenticated else None,
+    )
+    for item in items:
+        item.report = report
+    ReportItem.objects.bulk_create(items)
+    return report
+
+
+class ImportRejected(InitiativeError):
+    """The spreadsheet has rows with errors: nothing was written. `plan` says which."""
+
+    def __init__(self, plan):
+        super().__init__("import_has_errors")
+        self.plan = plan
+
+
+@transaction.atomic
+def initiatives_import(*, rows: list[dict[str, str]], user):
+    """Create and update initiatives from spreadsheet rows, all or nothing.
+
+    The plan is made again inside the transaction, so what is written is what the rows say
+    now; one row with an error (or any failure) leaves the catalogue untouched.
+    """
+    from .spreadsheets import TERM_FIELDS, import_plan
+
+    plan = import_plan(rows)
+    if plan.has_errors:
+        raise ImportRejected(plan)
+    for line in plan.rows:
+        values = dict(line.values)
+        terms = {name: values.pop(name) for name in list(values) if name in TERM_FIELDS}
+        if line.action == "create":
+            initiative = Initiative.objects.create(
+                slug=unique_slug(values["name"]),
+                publication=Initiative.Publication.PUBLISHED,
+                last_verified_on=timezone.localdate(),
+                last_verified_by=user_label(user),
+                **values,
+            )
+            for name, chosen in terms.items():
+                getattr(initiative, name).set(chosen)
+            initiative_index(initiative=initiative)
+            _record(initiative, InitiativeChange.Action.SUBMITTED, user=user, note="import")
+        elif line.action == "update":
+            initiative_update(
+                initiative=line.initiative, user=user, data={**values, **terms}, note="import"
+            )
+    return plan

@@ -1,4 +1,5 @@
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -6,25 +7,30 @@ from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from events.roles import user_is_coordinator
 
-from . import selectors, services
+from . import compare, monitor, selectors, services, spreadsheets
 from .forms import (
+    AreaForm,
+    BottleneckReportForm,
     CorrectionForm,
+    ImportForm,
     InitiativeEditForm,
     MergeForm,
+    MonitorFilterForm,
     RejectForm,
     SubmissionForm,
     catalogue_query,
 )
-from .models import CorrectionReport, Initiative
+from .models import Approach, CorrectionReport, Initiative
 from .tasks import VERIFY_MAX_AGE, VERIFY_SALT
 
 PAGE_SIZE = 20
@@ -167,6 +173,7 @@ def initiative_detail(request, slug):
 
 
 @require_POST
+@ratelimit(key="ip", rate=lambda g, r: settings.RATELIMIT_FORM_PER_IP, method="POST")
 def initiative_correction(request, slug):
     initiative = _initiative_or_404(slug)
     form = CorrectionForm(request.POST)
@@ -189,6 +196,7 @@ def initiative_correction(request, slug):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@ratelimit(key="ip", rate=lambda g, r: settings.RATELIMIT_FORM_PER_IP, method="POST")
 def initiative_submit(request):
     duplicate = None
     if request.method == "POST":
@@ -343,3 +351,282 @@ def moderation_correction(request, pk):
     else:
         messages.success(request, _("The report is closed."))
     return redirect("initiatives:moderation")
+
+
+# Knelpunten ------------------------------------------------------------------------------
+
+REPORT_SALT = "initiatives.knelpunten"
+REPORT_MAX_AGE = 400 * 24 * 60 * 60  # a link sent once a year keeps working a little longer
+
+
+def report_token(initiative: Initiative) -> str:
+    return signing.dumps(initiative.pk, salt=REPORT_SALT, compress=True)
+
+
+def report_url(request, initiative: Initiative) -> str:
+    return request.build_absolute_uri(
+        reverse("initiatives:report_by_link", kwargs={"token": report_token(initiative)})
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def bottleneck_monitor(request):
+    filter_form = MonitorFilterForm(request.GET or None)
+    monitor_data = monitor.bottleneck_monitor(filters=filter_form.filters())
+    params = request.GET.urlencode()
+    return render(
+        request,
+        "initiatives/bottleneck_monitor.html",
+        {
+            "filter_form": filter_form,
+            "monitor": monitor_data,
+            "min_group": monitor.MIN_GROUP,
+            "csv_url": reverse("initiatives:monitor_csv") + (f"?{params}" if params else ""),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def bottleneck_monitor_csv(request):
+    filter_form = MonitorFilterForm(request.GET or None)
+    monitor_data = monitor.bottleneck_monitor(filters=filter_form.filters())
+    response = HttpResponse(
+        monitor.monitor_csv(monitor_data).encode("utf-8-sig"), content_type="text/csv"
+    )
+    response["Content-Disposition"] = 'attachment; filename="knelpunten-monitor.csv"'
+    return response
+
+
+def _report_page(request, initiative: Initiative, *, source: str, user=None, link: str = ""):
+    if request.method == "POST":
+        form = BottleneckReportForm(request.POST)
+        if form.is_valid():
+            services.bottleneck_report_create(
+                initiative=initiative,
+                bottlenecks=form.cleaned_data["bottlenecks"],
+                needs=form.cleaned_data["need_list"],
+                successes=form.cleaned_data["success_list"],
+                source=source,
+                user=user,
+            )
+            messages.success(request, _("Thank you. The knelpunten have been saved."))
+            return redirect(request.path)
+    else:
+        form = BottleneckReportForm()
+    reports = initiative.bottleneck_reports.prefetch_related("items")[:10]
+    return render(
+        request,
+        "initiatives/bottleneck_report_form.html",
+        {
+            "initiative": initiative,
+            "form": form,
+            "reports": reports,
+            "secret_link": link,
+            "by_coordinator": source == "coordinator",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@ratelimit(key="ip", rate=lambda g, r: settings.RATELIMIT_FORM_PER_IP, method="POST")
+def report_by_link(request, token):
+    """The initiative's own secret link: signed, no account needed."""
+    try:
+        pk = signing.loads(token, salt=REPORT_SALT, max_age=REPORT_MAX_AGE)
+    except signing.BadSignature:
+        return render(
+            request, "initiatives/bottleneck_report_form.html", {"invalid": True}, status=404
+        )
+    initiative = get_object_or_404(Initiative, pk=pk, publication=Initiative.Publication.PUBLISHED)
+    return _report_page(request, initiative, source="initiative")
+
+
+@coordinator_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def report_by_coordinator(request, pk):
+    initiative = get_object_or_404(Initiative, pk=pk)
+    return _report_page(
+        request,
+        initiative,
+        source="coordinator",
+        user=request.user,
+        link=report_url(request, initiative),
+    )
+
+
+# Compare and overlap ---------------------------------------------------------------------
+
+
+def _distinct(values: list[str]) -> list[str]:
+    seen = []
+    for value in values:
+        value = value.strip()[:200]
+        if any(ord(char) < 32 or ord(char) == 127 for char in value):
+            continue
+        if value and value not in seen:
+            seen.append(value)
+    return seen
+
+
+@require_http_methods(["GET", "HEAD"])
+def initiative_compare(request):
+    slugs = _distinct(request.GET.getlist("i"))[: compare.MAX_COLUMNS]
+    approach_slugs = _distinct(request.GET.getlist("aanpak"))[: compare.MAX_COLUMNS]
+    result = compare.comparison(initiative_slugs=slugs, approach_slugs=approach_slugs)
+    chosen = [column.slug for column in result.columns if column.kind == "initiative"]
+    chosen_approaches = [column.slug for column in result.columns if column.kind == "approach"]
+    q = catalogue_query(request.GET).q
+    full = len(result.columns) >= compare.MAX_COLUMNS
+
+    def url_with(initiatives, approaches) -> str:
+        params = [("i", slug) for slug in initiatives] + [("aanpak", s) for s in approaches]
+        return "?" + urlencode(params)
+
+    for column in result.columns:
+        if column.kind == "initiative":
+            column.remove_url = url_with([s for s in chosen if s != column.slug], chosen_approaches)
+        else:
+            column.remove_url = url_with(chosen, [s for s in chosen_approaches if s != column.slug])
+    candidates = [] if full else compare.compare_candidates(q, exclude=chosen)
+    for candidate in candidates:
+        candidate.add_url = url_with([*chosen, candidate.slug], chosen_approaches)
+    approaches = [
+        {"approach": approach, "add_url": url_with(chosen, [*chosen_approaches, approach.slug])}
+        for approach in Approach.objects.exclude(slug__in=chosen_approaches)
+    ]
+    return render(
+        request,
+        "initiatives/initiative_compare.html",
+        {
+            "comparison": result,
+            "chosen": chosen,
+            "chosen_approaches": chosen_approaches,
+            "q": q,
+            "candidates": candidates,
+            "approaches": [] if full else approaches,
+            "full": full,
+            "max_columns": compare.MAX_COLUMNS,
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def area_overview(request):
+    form = AreaForm(request.GET or None)
+    overview = None
+    if form.is_valid():
+        overview = compare.area_overview(
+            province=form.cleaned_data.get("provincie"),
+            municipality=form.cleaned_data.get("gemeente"),
+        )
+    return render(
+        request,
+        "initiatives/area_overview.html",
+        {"form": form, "overview": overview},
+        status=400 if form.errors else 200,
+    )
+
+
+# Spreadsheets ----------------------------------------------------------------------------
+
+IMPORT_SALT = "initiatives.import"
+IMPORT_MAX_AGE = 60 * 60
+
+
+@coordinator_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def initiative_import(request):
+    """Step 1: upload; the answer is the preview. Nothing is written here."""
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    plan = payload = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                rows = spreadsheets.read_rows(form.cleaned_data["file"])
+            except spreadsheets.SpreadsheetError as error:
+                form.add_error("file", error.message)
+            else:
+                plan = spreadsheets.import_plan(rows)
+                payload = signing.dumps(rows, salt=IMPORT_SALT, compress=True)
+        if form.errors:
+            status = 400
+    return render(
+        request,
+        "initiatives/initiative_import.html",
+        {"form": form, "plan": plan, "payload": payload},
+        status=status,
+    )
+
+
+@coordinator_required
+@require_POST
+def initiative_import_confirm(request):
+    """Step 2: write what the preview showed, all or nothing."""
+    try:
+        rows = signing.loads(
+            request.POST.get("payload", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE
+        )
+    except signing.BadSignature:
+        messages.error(request, _("The preview has expired. Please upload the file again."))
+        return redirect("initiatives:import")
+    try:
+        plan = services.initiatives_import(rows=rows, user=request.user)
+    except services.ImportRejected as rejected:
+        return render(
+            request,
+            "initiatives/initiative_import.html",
+            {"form": ImportForm(), "plan": rejected.plan, "payload": None},
+            status=400,
+        )
+    summary = plan.summary
+    messages.success(
+        request,
+        _("Import done: %(create)d created, %(update)d updated, %(unchanged)d unchanged.")
+        % summary,
+    )
+    return redirect("initiatives:import")
+
+
+@coordinator_required
+def initiative_import_template(request, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    if fmt == "xlsx":
+        response = HttpResponse(spreadsheets.template_xlsx(), content_type=XLSX_TYPE)
+    else:
+        response = HttpResponse(spreadsheets.template_csv(), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="initiatieven-sjabloon.{fmt}"'
+    return response
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_LIMIT = 50_000
+
+
+@require_http_methods(["GET", "HEAD"])
+def initiative_export(request, fmt):
+    """The catalogue as it is filtered (same parameters) as CSV, XLSX or JSON."""
+    from . import api
+
+    if fmt not in ("csv", "xlsx", "json"):
+        raise Http404
+    query = catalogue_query(request.GET)
+    results = selectors.catalogue_results(query)[:EXPORT_LIMIT]
+    site_url = settings.SITE_URL
+    if fmt == "csv":
+        response = HttpResponse(
+            spreadsheets.export_csv(results, site_url=site_url), content_type="text/csv"
+        )
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            spreadsheets.export_xlsx(results, site_url=site_url), content_type=XLSX_TYPE
+        )
+    else:
+        response = JsonResponse(
+            {"results": [api.initiative_record(initiative) for initiative in results]},
+            json_dumps_params={"ensure_ascii": False},
+        )
+    response["Content-Disposition"] = f'attachment; filename="initiatieven.{fmt}"'
+    return response

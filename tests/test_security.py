@@ -78,7 +78,7 @@ def test_sign_up_rate_limited_per_email(client, make_event, rate_limits_on, sett
 def test_honeypot_stops_bots(client, event):
     response = client.post(
         event.get_absolute_url(),
-        {"name": "Bot", "email": "bot@example.org", "website": "http://spam.example"},
+        {"name": "Bot", "email": "bot@example.org", "homepage": "http://spam.example"},
     )
     assert response.status_code == 400
     assert not Registration.objects.exists()
@@ -169,3 +169,45 @@ def test_scan_endpoint_never_500(client, event, code):
     response = client.post(f"/organisatie/evenementen/{event.slug}/inchecken/scan/", {"code": code})
     assert response.status_code == 200
     assert response.json()["result"] == "unknown"
+
+
+def test_initiative_submission_honeypot_and_rate_limit(client, db, rate_limits_on, settings):
+    from initiatives.models import Initiative
+
+    settings.RATELIMIT_FORM_PER_IP = "2/m"
+    before = Initiative.objects.count()
+    data = {
+        "name": "Zorgcoöperatie Proef",
+        "initiative_type": "zorgcooperatie",
+        "municipality": "GM0363",
+        "summary": "Bewoners helpen elkaar.",
+        "submitter_email": "indiener@example.org",
+        "homepage": "http://spam.example",
+    }
+    bot = client.post("/initiatieven/aanmelden/", data)
+    assert bot.status_code == 400
+    assert Initiative.objects.count() == before
+    statuses = [client.post("/initiatieven/aanmelden/", data).status_code for _ in range(2)]
+    assert statuses[-1] == 429
+
+
+@hypothesis_settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    q=st.text(max_size=300),
+    facet=st.text(max_size=50),
+    page=st.text(max_size=10),
+)
+@example(q="\x00", facet="\x00", page="\x00")
+@example(q="coöperatie", facet="zorgcooperatie", page="-1")
+def test_catalogue_api_and_compare_never_500(client, db, q, facet, page):
+    for path in ("/initiatieven/", "/api/initiatieven/", "/api/initiatieven/hsds/"):
+        response = client.get(path, {"q": q, "type": facet, "provincie": facet, "page": page})
+        assert response.status_code in (200, 400, 404), (path, response.status_code)
+    compare = client.get("/initiatieven/vergelijken/", {"i": [q, facet], "aanpak": facet})
+    assert compare.status_code in (200, 400, 404)
+    monitor = client.get("/initiatieven/knelpunten/", {"provincie": facet, "type": q})
+    assert monitor.status_code in (200, 400)

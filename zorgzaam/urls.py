@@ -11,6 +11,7 @@ urlpatterns = [
     path("", event_views.home, name="home"),
     path("", include("events.urls")),
     path("initiatieven/", include("initiatives.urls")),
+    path("api/", include("initiatives.api_urls")),
     path(
         "privacy/",
         TemplateView.as_view(template_name="pages/privacy.html"),

@@ -42,13 +42,22 @@ def test_catalogue_answers_htmx_with_the_partial(client, make_initiative):
         "?type=bestaat-niet",
         "?q=" + "x" * 5000,
         '?q="*^',
-        "?q=%00",
     ],
 )
 def test_catalogue_bad_input_never_fails(client, make_initiative, params):
     make_initiative()
     assert client.get("/initiatieven/" + params).status_code == 200
     assert client.get("/initiatieven/kaart/" + params).status_code == 200
+
+
+def test_null_character_is_a_clear_400(client, make_initiative):
+    make_initiative()
+    for path in ("/initiatieven/?q=%00", "/initiatieven/kaart/?type=%00"):
+        response = client.get(path)
+        assert response.status_code == 400
+        assert "Er ging iets mis" in response.text
+    api = client.get("/api/initiatieven/?q=%00")
+    assert api.status_code == 400 and "NUL" in api.json()["error"]
 
 
 def test_detail_hides_contact_details_without_consent(client, make_initiative):

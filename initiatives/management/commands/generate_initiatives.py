@@ -12,9 +12,11 @@ from django.utils.text import slugify
 from initiatives.models import (
     Activity,
     Approach,
+    BottleneckReport,
     Initiative,
     InitiativeType,
     Municipality,
+    ReportItem,
     TargetGroup,
     Theme,
 )
@@ -60,6 +62,32 @@ DESCRIPTION = (
     "{activities} voor {groups}. Zo kunnen mensen langer thuis blijven wonen en omzien naar "
     "elkaar. Dit is een synthetisch voorbeeld voor tests, geen echt initiatief."
 )
+
+
+NEEDS = [
+    "Meer vrijwilligers voor vervoer",
+    "Een vaste ruimte om elkaar te ontmoeten",
+    "Structurele financiering van de dorpsondersteuner",
+    "Een vast aanspreekpunt bij de gemeente",
+    "Hulp bij de administratie",
+]
+SUCCESSES = [
+    "Het eetcafé zit elke week vol",
+    "Afspraken met de huisarts over doorverwijzen",
+    "Nieuwe jonge vrijwilligers gevonden",
+    "Subsidie voor drie jaar toegekend",
+]
+# Roughly the national picture: over half of the initiatives reports a big knelpunt.
+SEVERITY_WEIGHTS = [("klein", 5), ("groot", 3), ("zeer_groot", 1)]
+CATEGORY_WEIGHTS = [
+    ("financien", 6),
+    ("regelgeving", 4),
+    ("gemeente", 4),
+    ("aanbieders", 3),
+    ("vrijwilligers", 4),
+    ("huisvesting", 2),
+    ("anders", 1),
+]
 
 
 class Command(BaseCommand):
@@ -180,3 +208,63 @@ class Command(BaseCommand):
                     for term in picks[key]
                 ]
             )
+        self._create_reports(rng, created, now)
+
+    def _create_reports(self, rng, initiatives, now):
+        """Knelpunten, needs and successes for most initiatives, some reported twice."""
+        reports, contents = [], []
+        for initiative in initiatives:
+            if rng.random() < 0.25:
+                continue
+            for number in range(rng.choice([1, 1, 2])):
+                days_ago = rng.randint(0, 300) + 365 * number
+                reports.append(
+                    BottleneckReport(
+                        initiative_id=initiative.pk,
+                        reported_on=(now - timezone.timedelta(days=days_ago)).date(),
+                        source=BottleneckReport.Source.GENERATED,
+                    )
+                )
+                categories = self._categories(rng)
+                contents.append(
+                    (
+                        [
+                            (category, rng.choices(*zip(*SEVERITY_WEIGHTS, strict=True))[0])
+                            for category in categories
+                        ],
+                        rng.sample(NEEDS, k=rng.randint(0, 2)),
+                        rng.sample(SUCCESSES, k=rng.randint(0, 2)),
+                    )
+                )
+        reports = BottleneckReport.objects.bulk_create(reports)
+        items = []
+        for report, (bottlenecks, needs, successes) in zip(reports, contents, strict=True):
+            for category, severity in bottlenecks:
+                items.append(
+                    ReportItem(
+                        report_id=report.pk,
+                        kind=ReportItem.Kind.BOTTLENECK,
+                        category=category,
+                        severity=severity,
+                        description="Synthetisch voorbeeld.",
+                    )
+                )
+            items += [
+                ReportItem(report_id=report.pk, kind=ReportItem.Kind.NEED, description=text)
+                for text in needs
+            ]
+            items += [
+                ReportItem(report_id=report.pk, kind=ReportItem.Kind.SUCCESS, description=text)
+                for text in successes
+            ]
+        ReportItem.objects.bulk_create(items)
+
+    @staticmethod
+    def _categories(rng) -> list[str]:
+        """Up to three different categories, the common ones more often."""
+        chosen = []
+        for _attempt in range(rng.randint(0, 3)):
+            category = rng.choices(*zip(*CATEGORY_WEIGHTS, strict=True))[0]
+            if category not in chosen:
+                chosen.append(category)
+        return chosen
