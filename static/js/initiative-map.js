@@ -38,6 +38,6 @@
   if (bounds.length === 1) {
     map.setView(bounds[0], 12);
   } else if (bounds.length > 1) {
-    map.fitBounds(bounds, { padding: [24, 24], maxZoom: 13 });
+    map.fitBounds(bounds, { padding: [24, 24], maxZoom: 13, animate: false });
   }
 })();

@@ -1,0 +1,119 @@
+"""Catalogue at scale: do pages stay fast, with the same number of queries, at 10,000?
+
+    .venv/bin/python bench/catalogue_scale.py [--sizes 100 10000] [--repeat 20]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/catalogue_scale.py
+
+For each size, a fresh database (SQLite file, or a fresh PostgreSQL database named after
+DATABASE_URL plus the size) gets `generate_initiatives --count N`. Then, in-process with
+production settings (DEBUG off, cached templates), it times the catalogue page with a
+search term and two facets, the map with the same filters, and the JSON API: SQL query
+count and median server time. Last, the ratio of the times at the largest and smallest
+size.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PAGES = {
+    "catalogue (q + 2 facets)": "/initiatieven/?q=zorg&provincie=gelderland&activiteit=ontmoeting",
+    "map (same filters)": "/initiatieven/kaart/?q=zorg&provincie=gelderland&activiteit=ontmoeting",
+    "API (same filters)": "/api/initiatieven/?q=zorg&provincie=gelderland&activiteit=ontmoeting",
+}
+
+
+def measure(size: int, repeat: int) -> dict:
+    """Runs in a child process with its own database."""
+    import statistics
+    import time
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    call_command("migrate", verbosity=0)
+    call_command("generate_initiatives", count=size, seed=1, force=True, verbosity=0)
+    client = Client()
+    results = {}
+    for label, path in PAGES.items():
+        response = client.get(path)  # warm up: templates, connection
+        assert response.status_code == 200, (path, response.status_code)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            client.get(path)
+            times.append((time.perf_counter() - start) * 1000)
+        results[label] = {"queries": len(queries), "median_ms": statistics.median(times)}
+    return results
+
+
+def child(size: int, repeat: int) -> dict:
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "benchmark-" + "x" * 50,
+        "DJANGO_ALLOWED_HOSTS": "testserver",
+        "SITE_URL": "http://testserver",
+        "ZORGZAAM_DATA_DIR": tempfile.mkdtemp(prefix=f"zorgzaam-bench-{size}-"),
+        "RATELIMIT_ENABLE": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    if env.get("DATABASE_URL"):
+        base, _, name = env["DATABASE_URL"].rpartition("/")
+        database = f"{name}_{size}"
+        subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", database])
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", database], check=True)
+        env["DATABASE_URL"] = f"{base}/{database}"
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", str(size), "--repeat", str(repeat)],
+        env={**env, "DJANGO_SETTINGS_MODULE": "zorgzaam.settings", "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 10000])
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.child, args.repeat)))
+        return
+
+    database = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite file (WAL)"
+    print(f"Database: {database}")
+    runs = {size: child(size, args.repeat) for size in args.sizes}
+    small, large = min(args.sizes), max(args.sizes)
+    ok = True
+    for label in PAGES:
+        parts = [
+            f"{size}: {runs[size][label]['queries']} queries, "
+            f"median {runs[size][label]['median_ms']:.1f} ms"
+            for size in args.sizes
+        ]
+        ratio = runs[large][label]["median_ms"] / runs[small][label]["median_ms"]
+        same = len({runs[size][label]["queries"] for size in args.sizes}) == 1
+        print(f"{label}: " + "; ".join(parts) + f"; ratio {ratio:.2f}; same queries: {same}")
+        ok = ok and same and ratio <= 3 and runs[large][label]["median_ms"] <= 100
+    raise SystemExit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
