@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 import pytest
+from django.db import connections
 from django.db.models import Sum
 
 from events import services
@@ -157,6 +158,12 @@ def test_same_ticket_scanned_on_many_phones_checks_in_once(live_server, make_eve
     barrier = threading.Barrier(phones)
 
     def scan():
+        try:
+            return _scan()
+        finally:
+            connections.close_all()  # this thread logged in through the ORM
+
+    def _scan():
         cookie, token = _logged_in_session(organiser, page_url)
         request = urllib.request.Request(
             page_url + "scan/",
