@@ -15,3 +15,19 @@ class InitiativesConfig(AppConfig):
         post_migrate.connect(ensure_index, sender=self, dispatch_uid="initiatives_search_index")
         # A flush (between transactional tests) empties the reference tables; reload them.
         post_migrate.connect(ensure_loaded, sender=self, dispatch_uid="initiatives_reference")
+        self._invalidate_facets_on_change()
+
+    def _invalidate_facets_on_change(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from .selectors import catalogue_changed
+
+        for model in self.get_models():
+            for signal in (post_save, post_delete):
+                signal.connect(catalogue_changed, sender=model, dispatch_uid=f"facets-{model}")
+        for field in self.get_model("Initiative")._meta.many_to_many:
+            m2m_changed.connect(
+                catalogue_changed,
+                sender=field.remote_field.through,
+                dispatch_uid=f"facets-m2m-{field.name}",
+            )

@@ -1,14 +1,18 @@
 """Reads shared by the catalogue, the map, detail pages and moderation.
 
 The catalogue runs a fixed number of queries whatever its size: one count, one page of
-results, one per facet (grouped counts) and one for the activities on the page.
+results, one per facet (grouped counts, cached) and one for the activities on the page.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import search
@@ -156,14 +160,51 @@ def _facet_options(spec: FacetSpec, base: QuerySet, selected: list[str]) -> list
     return options
 
 
+# Facet counts cost one GROUP BY per facet over the matching initiatives; they are kept
+# in the cache (Redis in production) under a catalogue version that every change bumps,
+# and for at most a few minutes.
+FACET_CACHE_SECONDS = 300
+VERSION_KEY = "initiatives:catalogue-version"
+
+
+def catalogue_version() -> int:
+    return cache.get_or_set(VERSION_KEY, 1, None)
+
+
+def catalogue_changed(**kwargs) -> None:
+    """Invalidate cached facet counts: call (or connect as a signal) after any change."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 1, None)
+
+
+def _facets(query: CatalogueQuery, matching: QuerySet) -> list[Facet]:
+    state = [
+        catalogue_version(),
+        get_language(),
+        query.q,
+        sorted((key, sorted(values)) for key, values in query.filters.items()),
+    ]
+    key = "initiatives:facets:" + hashlib.sha256(json.dumps(state).encode()).hexdigest()
+    options = cache.get(key)
+    if options is None:
+        options = [
+            _facet_options(
+                spec,
+                _filtered(matching, query, skip=spec.param),
+                query.filters.get(spec.param, []),
+            )
+            for spec in FACETS
+        ]
+        cache.set(key, options, FACET_CACHE_SECONDS)
+    return [Facet(spec, spec_options) for spec, spec_options in zip(FACETS, options, strict=True)]
+
+
 def catalogue(query: CatalogueQuery) -> Catalogue:
     """The catalogue page: results in order, and facet counts for combined filters."""
     matching = _matching(query)
-    facets = []
-    for spec in FACETS:
-        selected = query.filters.get(spec.param, [])
-        base = _filtered(matching, query, skip=spec.param)
-        facets.append(Facet(spec, _facet_options(spec, base, selected)))
+    facets = _facets(query, matching)
     results = _filtered(matching, query).select_related("initiative_type", "municipality__province")
     return Catalogue(results=_ordered(results, query), facets=facets, query=query)
 

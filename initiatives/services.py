@@ -21,6 +21,7 @@ from .models import (
     TargetGroup,
 )
 from .search import normalise
+from .selectors import catalogue_changed
 
 # Paths under /initiatieven/ that an initiative's slug must never take.
 RESERVED_SLUGS = {
@@ -113,6 +114,7 @@ def initiative_index(*, initiative: Initiative) -> None:
     """Bring the search text up to date after a change."""
     fields = search_fields(initiative)
     Initiative.objects.filter(pk=initiative.pk).update(**fields)
+    catalogue_changed()
     for key, value in fields.items():
         setattr(initiative, key, value)
 

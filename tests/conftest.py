@@ -16,6 +16,14 @@ def _site_url(settings):
     settings.SITE_URL = "https://zorgzaam.example"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache outlives a test's rolled-back database: start every test without it."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def make_event(db):
     def make(**fields) -> Event:

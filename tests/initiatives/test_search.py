@@ -131,3 +131,18 @@ def test_catalogue_query_count_does_not_grow_with_the_catalogue(
     assert small == large
     with django_assert_max_num_queries(15):
         client.get("/initiatieven/")
+
+
+def test_cached_facet_counts_follow_changes(client, make_initiative, django_assert_max_num_queries):
+    make_initiative("Buurtzorg Oost", type_slug="zorgcooperatie")
+
+    def type_count():
+        page = client.get("/initiatieven/?q=buurtzorg")
+        facet = next(f for f in page.context["catalogue"].facets if f.param == "type")
+        return {o.value: o.count for o in facet.options}.get("zorgcooperatie", 0)
+
+    assert type_count() == 1
+    with django_assert_max_num_queries(4):  # facets from the cache: count, page, terms
+        client.get("/initiatieven/?q=buurtzorg")
+    make_initiative("Buurtzorg West", type_slug="zorgcooperatie")
+    assert type_count() == 2

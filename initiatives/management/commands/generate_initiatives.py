@@ -21,6 +21,7 @@ from initiatives.models import (
     Theme,
 )
 from initiatives.search import normalise
+from initiatives.selectors import catalogue_changed
 
 # Rough centre of each province (by CBS code), so synthetic markers land in the right part
 # of the country. Synthetic data only: real entries get their own coordinates.
@@ -126,6 +127,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._create_batch(rng, start, size, batch, municipalities, types, terms)
             created += size
+        catalogue_changed()  # bulk inserts send no signals
         self.stdout.write(self.style.SUCCESS(f"Created {created} synthetic initiatives."))
 
     def _create_batch(self, rng, start, size, batch, municipalities, types, terms):
