@@ -13,14 +13,19 @@ SOURCE_LANGUAGE = "en"
 
 
 def fill_source_language(catalogue: polib.POFile) -> None:
+    """English is the source: every entry translates to itself.
+
+    Always overwrite, never only fill the empty ones: makemessages "fuzzy-matches" new
+    strings to old, similar ones, which would otherwise leave another sentence behind.
+    """
     for entry in catalogue:
         if entry.msgid_plural:
-            if not all(entry.msgstr_plural.values()):
-                entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
-        elif not entry.msgstr:
+            entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+        else:
             entry.msgstr = entry.msgid
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
+        entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
 
 
 def main() -> None:

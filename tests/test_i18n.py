@@ -65,3 +65,38 @@ def test_english_by_language_switch_and_remembered(client, db):
 def test_browser_language_does_not_override_dutch(client, db):
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert '<html lang="nl">' in page.text
+
+
+def test_english_catalogue_translates_every_string_to_itself():
+    """English is the source language: a fuzzy match left behind shows another sentence."""
+    catalogue = polib.pofile(str(LOCALE / "en" / "LC_MESSAGES" / "django.po"))
+    wrong = [
+        entry.msgid
+        for entry in catalogue
+        if not entry.obsolete
+        and (
+            entry.msgstr_plural != {0: entry.msgid, 1: entry.msgid_plural}
+            if entry.msgid_plural
+            else entry.msgstr != entry.msgid
+        )
+    ]
+    assert not wrong, wrong[:5]
+
+
+def test_dutch_translations_keep_their_placeholders():
+    import re
+
+    catalogue = polib.pofile(str(LOCALE / "nl" / "LC_MESSAGES" / "django.po"))
+    broken = []
+    for entry in catalogue:
+        if entry.obsolete:
+            continue
+        names = set(re.findall(r"%\(\w+\)s", entry.msgid_plural or entry.msgid))
+        translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+        for translation in translations:
+            # A singular may leave out the number ("one place left" → "nog één plek").
+            if not set(re.findall(r"%\(\w+\)s", translation)) <= names:
+                broken.append(entry.msgid)
+            if not entry.msgid_plural and set(re.findall(r"%\(\w+\)s", translation)) != names:
+                broken.append(entry.msgid)
+    assert not broken, broken[:5]

@@ -17,7 +17,8 @@ from django.core.management import call_command
 
 from events import services
 from events.models import Event, Registration
-from initiatives.models import Initiative
+from initiatives import services as initiative_services
+from initiatives.models import Initiative, InitiativeType, Municipality
 
 from .conftest import DESKTOP, PHONE
 
@@ -46,13 +47,33 @@ def demo(site):
     registration = services.registration_create(
         event=event, name="Fatima El Amrani", email="fatima@example.org", party_size=2
     ).registration
-    return {"event": event, "registration": registration, "organiser": organiser}
+    coordinator = User.objects.create_user("a11y-coordinator", password="a11y-wachtwoord-456")
+    coordinator.groups.add(Group.objects.get(name="Coördinatoren"))
+    submission = initiative_services.initiative_submit(
+        name="Voorzorgcirkel De Linde",
+        initiative_type=InitiativeType.objects.get(slug="voorzorgcirkel"),
+        municipality=Municipality.objects.get(slug="assen"),
+        place="Assen",
+        summary="Twaalf buren letten op elkaar.",
+        submitter_name="Hennie Hofstee",
+        submitter_email="hennie@example.org",
+    )
+    return {
+        "event": event,
+        "registration": registration,
+        "organiser": organiser,
+        "coordinator": coordinator,
+        "submission": submission,
+    }
 
 
 def public_pages(demo) -> list[str]:
     event = demo["event"]
     token = demo["registration"].management_token
-    initiative = Initiative.objects.filter(is_published=True).first()
+    published = Initiative.objects.filter(is_published=True).order_by("pk")
+    initiative = published.first()
+    two = "&".join(f"i={slug}" for slug in published.values_list("slug", flat=True)[:2])
+    province = initiative.municipality.province.slug
     pages = [
         "/",
         "/evenementen/",
@@ -68,6 +89,9 @@ def public_pages(demo) -> list[str]:
         f"/initiatieven/{initiative.slug}/",
         "/initiatieven/aanmelden/",
         "/initiatieven/kaart/",
+        "/initiatieven/knelpunten/",
+        f"/initiatieven/vergelijken/?{two}",
+        f"/initiatieven/vergelijken/overlap/?provincie={province}",
         "/privacy/",
         "/toegankelijkheid/",
         "/accounts/login/",
@@ -96,10 +120,22 @@ def organiser_pages(demo) -> list[str]:
     ]
 
 
-def log_in(page, site):
+def coordinator_pages(demo) -> list[str]:
+    submission = demo["submission"].pk
+    published = Initiative.objects.filter(is_published=True).order_by("pk").first().pk
+    return [
+        "/initiatieven/moderatie/",
+        f"/initiatieven/moderatie/{submission}/",  # a pending submission: the decide forms
+        f"/initiatieven/moderatie/{published}/",
+        "/initiatieven/import/",
+        f"/initiatieven/moderatie/{published}/knelpunten/",
+    ]
+
+
+def log_in(page, site, username="a11y", password="a11y-wachtwoord-123"):
     page.goto(f"{site}/accounts/login/")
-    page.locator("#id_username").fill("a11y")
-    page.locator("#id_password").fill("a11y-wachtwoord-123")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(f"{site}/")
 
@@ -146,6 +182,13 @@ def test_every_page_passes_axe(site, browser, demo, language):
             page.goto(site + path)
             if violations := axe_violations(page):
                 failures[f"{viewport['width']} {path}"] = violations
+        page.context.clear_cookies()
+        log_in(page, site, "a11y-coordinator", "a11y-wachtwoord-456")
+        set_language(page, site, language)
+        for path in coordinator_pages(demo):
+            assert page.goto(site + path).ok, path
+            if violations := axe_violations(page):
+                failures[f"{viewport['width']} {path}"] = violations
         context.close()
     assert not failures, json.dumps(failures, indent=1, ensure_ascii=False)
 
@@ -165,6 +208,12 @@ def test_every_page_is_valid_html(site, demo, tmp_path):
         files.append((path, tmp_path / f"public-{n}.html", html))
     for n, path in enumerate(organiser_pages(demo)):
         files.append((path, tmp_path / f"organiser-{n}.html", organiser_client.get(path).content))
+    coordinator_client = Client()
+    coordinator_client.force_login(demo["coordinator"])
+    for n, path in enumerate(coordinator_pages(demo)):
+        response = coordinator_client.get(path)
+        assert response.status_code == 200, path
+        files.append((path, tmp_path / f"coordinator-{n}.html", response.content))
     for _path, file, html in files:
         file.write_bytes(html)
     result = subprocess.run(
