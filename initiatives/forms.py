@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from events.forms import HoneypotMixin
@@ -31,6 +32,10 @@ def catalogue_query(params) -> CatalogueQuery:
             filters[param] = values
     sort = params.get("sort", "")
     return CatalogueQuery(q=q, filters=filters, sort=sort if sort in SORTS else "")
+
+
+# Only web pages: no ftp:, and never javascript: or data: (URLValidator's default allows ftp).
+WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 
 
 class MunicipalityChoiceField(forms.ModelChoiceField):
@@ -92,7 +97,9 @@ class SubmissionForm(HoneypotMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    website = forms.URLField(
+        label=_("Website"), required=False, assume_scheme="https", validators=[WEB_ADDRESS]
+    )
     contact_name = forms.CharField(
         label=_("Contact person"),
         max_length=120,
@@ -155,7 +162,9 @@ class InitiativeEditForm(forms.ModelForm):
         queryset=Municipality.objects.select_related("province"),
         required=False,
     )
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    website = forms.URLField(
+        label=_("Website"), required=False, assume_scheme="https", validators=[WEB_ADDRESS]
+    )
 
     class Meta:
         model = Initiative

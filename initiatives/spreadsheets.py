@@ -18,6 +18,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
+from .forms import WEB_ADDRESS
 from .models import (
     Activity,
     Approach,
@@ -250,7 +251,7 @@ def _int(value: str, low: int, high: int) -> int | None:
     return number if low <= number <= high else None
 
 
-_URL = forms.URLField(assume_scheme="https")
+_URL = forms.URLField(assume_scheme="https", validators=[WEB_ADDRESS])
 
 
 def _parse(row: dict[str, str], lookups: _Lookups) -> tuple[dict, list[str]]:

@@ -211,3 +211,25 @@ def test_catalogue_api_and_compare_never_500(client, db, q, facet, page):
     assert compare.status_code in (200, 400, 404)
     monitor = client.get("/initiatieven/knelpunten/", {"provincie": facet, "type": q})
     assert monitor.status_code in (200, 400)
+
+
+@pytest.mark.parametrize(
+    "website", ["javascript:alert(1)", "ftp://example.org/", "data:text/html,x"]
+)
+def test_initiative_website_must_be_a_web_address(client, db, website):
+    from initiatives.models import Initiative
+
+    before = Initiative.objects.count()
+    response = client.post(
+        "/initiatieven/aanmelden/",
+        {
+            "name": "Zorgcoöperatie Proef",
+            "initiative_type": "zorgcooperatie",
+            "municipality": "GM0363",
+            "summary": "Bewoners helpen elkaar.",
+            "submitter_email": "indiener@example.org",
+            "website": website,
+        },
+    )
+    assert response.status_code == 400
+    assert Initiative.objects.count() == before

@@ -30,38 +30,67 @@ def meeting(make_event):
     return event
 
 
-def test_resident_scans_flyer_signs_up_and_cancels_on_phone(site, phone, meeting, make_event):
+LABELS = {
+    "nl": {
+        "name": "Je naam",
+        "email": "Je e-mailadres",
+        "party": "Met hoeveel mensen kom je, jijzelf meegeteld?",
+        "submit": "Meld mij aan",
+        "registered": "Je bent aangemeld",
+        "agenda": "Zet in mijn agenda",
+        "cannot": "Ik kan niet komen",
+        "confirm_cancel": "Ja, annuleer mijn aanmelding",
+        "cancelled": "Geannuleerd",
+    },
+    "en": {
+        "name": "Your name",
+        "email": "Your email address",
+        "party": "How many people are coming, including you?",
+        "submit": "Sign me up",
+        "registered": "You are registered",
+        "agenda": "Add to my agenda",
+        "cannot": "I cannot come",
+        "confirm_cancel": "Yes, cancel my registration",
+        "cancelled": "Cancelled",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_resident_scans_flyer_signs_up_and_cancels_on_phone(site, phone, meeting, language):
+    label = LABELS[language]
+    phone.context.add_cookies([{"name": "django_language", "value": language, "url": site}])
     # The printed flyer: read its QR code from the rendered page, as a phone camera would.
     phone.goto(f"{site}/evenementen/{meeting.slug}/poster/")
     qr = phone.locator(".poster-qr img")
     qr.wait_for()
     scanned_url = decode_screenshot(qr.screenshot())
     assert scanned_url == f"{site}/evenementen/{meeting.slug}/"
-    screenshot(phone, "poster-phone")
+    screenshot(phone, f"poster-phone-{language}")
 
     # Scan → the meeting page, in Dutch, with the form.
     phone.goto(scanned_url)
     assert phone.locator("h1").inner_text() == "Zorgzame buurt Nieuw-West"
-    phone.get_by_label("Je naam").fill("Samira Bakker")
-    phone.get_by_label("Je e-mailadres").fill("samira@example.org")
-    phone.get_by_label("Met hoeveel mensen kom je, jijzelf meegeteld?").select_option("2")
+    phone.get_by_label(label["name"]).fill("Samira Bakker")
+    phone.get_by_label(label["email"]).fill("samira@example.org")
+    phone.get_by_label(label["party"]).select_option("2")
     phone.get_by_label("Eigen regie").check()
-    screenshot(phone, "event-form-phone")
-    phone.get_by_role("button", name="Meld mij aan").click()
+    screenshot(phone, f"event-form-phone-{language}")
+    phone.get_by_role("button", name=label["submit"]).click()
 
     # One submit later: the ticket.
     phone.wait_for_url(f"{site}/aanmelding/**")
-    assert phone.get_by_role("heading", name="Je bent aangemeld").is_visible()
+    assert phone.get_by_role("heading", name=label["registered"]).is_visible()
     assert "Eigen regie" in phone.content()
     registration = Registration.objects.get(email="samira@example.org")
     assert registration.party_size == 2
     ticket_qr = phone.locator("img.ticket-qr")
     assert decode_screenshot(ticket_qr.screenshot()) == registration.ticket_code
-    screenshot(phone, "ticket-phone")
+    screenshot(phone, f"ticket-phone-{language}")
 
     # The agenda file downloads.
     with phone.expect_download() as download:
-        phone.get_by_role("link", name="Zet in mijn agenda").click()
+        phone.get_by_role("link", name=label["agenda"]).click()
     assert download.value.suggested_filename.endswith(".ics")
 
     # The meeting fills up; the next resident goes on the waiting list.
@@ -73,22 +102,23 @@ def test_resident_scans_flyer_signs_up_and_cancels_on_phone(site, phone, meeting
     assert waiting.status == "waitlist"
 
     # Samira cannot come after all: she cancels and the waiting list moves.
-    phone.get_by_role("link", name="Ik kan niet komen").click()
-    phone.get_by_role("button", name="Ja, annuleer mijn aanmelding").click()
-    assert phone.get_by_role("heading", name="Geannuleerd").is_visible()
+    phone.get_by_role("link", name=label["cannot"]).click()
+    phone.get_by_role("button", name=label["confirm_cancel"]).click()
+    assert phone.get_by_role("heading", name=label["cancelled"]).is_visible()
     waiting.refresh_from_db()
     assert waiting.status == "confirmed"
 
 
 def test_form_errors_are_summarised_and_focused_without_losing_input(site, phone, meeting):
+    label = LABELS["nl"]
     phone.goto(f"{site}/evenementen/{meeting.slug}/")
-    phone.get_by_label("Je naam").fill("Kees")
-    phone.get_by_role("button", name="Meld mij aan").click()
+    phone.get_by_label(label["name"]).fill("Kees")
+    phone.get_by_role("button", name=label["submit"]).click()
     summary = phone.locator("#error-summary")
     summary.wait_for()
     assert summary.evaluate("node => node === document.activeElement")
     assert "Je e-mailadres" in summary.inner_text()
-    assert phone.get_by_label("Je naam").input_value() == "Kees"
+    assert phone.get_by_label(label["name"]).input_value() == "Kees"
     assert not Registration.objects.exists()
 
 
