@@ -104,10 +104,10 @@ def _check_party_size(event: Event, party_size: int) -> None:
         raise RegistrationError("party_size")
 
 
-def email_queue(*, registration: Registration, kind: str) -> OutgoingEmail:
-    """Record an email and send it in the background once the transaction commits."""
-    mail = OutgoingEmail.objects.create(registration=registration, kind=kind)
-    _enqueue_on_commit(mail)
+def email_queue(*, registration: Registration, kind: str, message=None) -> OutgoingEmail:
+    """Record an email and have the background worker send it."""
+    mail = OutgoingEmail.objects.create(registration=registration, kind=kind, message=message)
+    _enqueue(mail)
     return mail
 
 
@@ -479,16 +479,13 @@ def message_send(*, event: Event, author, audience: str, subject: str, body: str
         )
         recipients = Registration.objects.filter(event=event, status__in=statuses)
         for registration in recipients:
-            mail = OutgoingEmail.objects.create(
-                registration=registration, kind=OutgoingEmail.Kind.MESSAGE, message=message
-            )
-            _enqueue_on_commit(mail)
+            email_queue(registration=registration, kind=OutgoingEmail.Kind.MESSAGE, message=message)
             message.recipients += 1
         message.save(update_fields=["recipients"])
         return message
 
 
-def _enqueue_on_commit(mail: OutgoingEmail) -> None:
+def _enqueue(mail: OutgoingEmail) -> None:
     from django_tasks_db import DatabaseBackend
 
     from .tasks import outgoing_email_send
