@@ -260,7 +260,7 @@ def registration_update(
         event = _lock_event(registration.event)
         registration = Registration.objects.get(pk=registration.pk)
         if registration.status == Registration.Status.CANCELLED:
-            raise RegistrationError("cancelled")
+            raise RegistrationError("registration_cancelled")
         if event.registration_state() not in {"open", "closed"} or event.is_past:
             raise RegistrationError("locked")
         _check_party_size(event, party_size)

@@ -36,7 +36,8 @@ ERROR_MESSAGES = {
     "invalid_session": lambda: _("Please choose a session from the list."),
     "no_room": lambda: _("There are not enough places left for that many people."),
     "locked": lambda: _("This registration can no longer be changed."),
-    "cancelled": lambda: _("This registration has been cancelled."),
+    "registration_cancelled": lambda: _("This registration has been cancelled."),
+    "not_waiting": lambda: _("This registration is not on the waiting list."),
 }
 
 OWN_COOKIE = "zz_own"  # tickets created in this browser, for double submits
