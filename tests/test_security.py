@@ -49,7 +49,7 @@ def test_event_and_ticket_pages_have_csp(client, event):
 
 
 def test_sign_up_rate_limited_per_address(client, make_event, rate_limits_on, settings):
-    settings.RATELIMIT_SIGNUP_PER_IP = "3/m"
+    settings.RATELIMIT_SIGNUP_PER_IP = "3/h"  # an hour: no window boundary mid-test
     event = make_event(capacity=None)
     statuses = [
         client.post(
@@ -174,7 +174,7 @@ def test_scan_endpoint_never_500(client, event, code):
 def test_initiative_submission_honeypot_and_rate_limit(client, db, rate_limits_on, settings):
     from initiatives.models import Initiative
 
-    settings.RATELIMIT_FORM_PER_IP = "2/m"
+    settings.RATELIMIT_FORM_PER_IP = "2/h"  # an hour: no window boundary mid-test
     before = Initiative.objects.count()
     data = {
         "name": "Zorgcoöperatie Proef",
