@@ -7,6 +7,7 @@ from events.forms import HoneypotMixin
 
 from .models import POSTCODE_AREA, Activity, Initiative, InitiativeType, Municipality, TargetGroup
 from .selectors import FACET_PARAMS, SORTS, CatalogueQuery
+from .services import EDITABLE_FIELDS, M2M_FIELDS
 
 _CONTROL = {chr(c) for c in range(32) if c not in (9, 10, 13)} | {chr(127)}
 MAX_FILTER_VALUES = 50
@@ -168,39 +169,8 @@ class InitiativeEditForm(forms.ModelForm):
 
     class Meta:
         model = Initiative
-        fields = [
-            "name",
-            "initiative_type",
-            "summary",
-            "description",
-            "approaches",
-            "activities",
-            "target_groups",
-            "themes",
-            "partner_kinds",
-            "legal_form",
-            "status",
-            "founded_year",
-            "volunteers_count",
-            "members_count",
-            "membership_fee",
-            "municipality",
-            "place",
-            "neighbourhood",
-            "postcode_area",
-            "street_address",
-            "show_address",
-            "latitude",
-            "longitude",
-            "area_served",
-            "partners",
-            "networks",
-            "website",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "contact_consent",
-        ]
+        # The fields the services let a coordinator edit, with the terms after the text.
+        fields = [*EDITABLE_FIELDS[:4], *M2M_FIELDS, *EDITABLE_FIELDS[4:]]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "partners": forms.Textarea(attrs={"rows": 2}),
