@@ -6,9 +6,14 @@
 Starts gunicorn with production settings on a fresh SQLite file (or DATABASE_URL),
 publishes a meeting with `--seats` places, and lets `--clients` threads each load the
 event page (CSRF cookie) and then, all released at the same moment, post the form.
-Then the floor: the same number of clients POST to a bare view that inserts one row,
-on the same server and database. Reports places confirmed, waiting list, errors,
-sign-ups per second, latency, and the ratio to the floor.
+First the floor: the same number of clients POST, all at once, to a minimal view that
+inserts one row (same server, middleware and database; see `bench/floor_wsgi.py`).
+Reports places confirmed, waiting list, errors, sign-ups per second, latency, and the
+ratio to the floor.
+
+Then the same number of people sign up for a second meeting arriving at a steady
+`--rate` per second instead of in the same millisecond (a flyer shared in a group chat:
+people tap within seconds, not all at once): the latency a person sees at that rate.
 """
 
 import argparse
@@ -23,9 +28,10 @@ from urllib.parse import urlencode
 from common import database_label, manage, prepare, production_env, start_gunicorn, stop, summary
 
 SLUG = "bench-rush"
+STEADY_SLUG = "bench-steady"
 
 
-def create_event(env, seats):
+def create_event(env, slug, seats):
     manage(
         env,
         "shell",
@@ -35,15 +41,15 @@ from datetime import timedelta
 from django.utils import timezone
 from events.models import Event
 start = timezone.now() + timedelta(days=10)
-Event.objects.filter(slug="{SLUG}").delete()
-Event.objects.create(slug="{SLUG}", title="Bestuurdersevent (benchmark)", summary="Benchmark",
+Event.objects.filter(slug="{slug}").delete()
+Event.objects.create(slug="{slug}", title="Bestuurdersevent (benchmark)", summary="Benchmark",
     starts_at=start, ends_at=start + timedelta(hours=4), venue_name="Zaal", venue_city="Zwolle",
     capacity={seats}, status="published")
 """,
     )
 
 
-def count(env):
+def count(env, slug):
     out = manage(
         env,
         "shell",
@@ -51,7 +57,7 @@ def count(env):
         f"""
 from django.db.models import Sum
 from events.models import Registration
-r = Registration.objects.filter(event__slug="{SLUG}")
+r = Registration.objects.filter(event__slug="{slug}")
 print("COUNTS", r.filter(status="confirmed").aggregate(p=Sum("party_size"))["p"] or 0,
       r.filter(status="waitlist").count(), r.count())
 """,
@@ -65,8 +71,12 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def rush(clients, prepare_client, send):
-    """Each client prepares (not timed), then all send at once; returns (latencies, wall)."""
+def rush(clients, prepare_client, send, rate=None):
+    """Each client prepares (not timed), then all send at once (or `rate` per second).
+
+    Returns [(latency, status, end)] and the wall time from the first send to the last
+    answer.
+    """
     barrier = threading.Barrier(clients)
     results = [None] * clients
     started = []
@@ -76,6 +86,8 @@ def rush(clients, prepare_client, send):
         barrier.wait(timeout=300)
         if n == 0:
             started.append(time.perf_counter())
+        if rate:
+            time.sleep(n / rate)
         t0 = time.perf_counter()
         try:
             status = send(n, state)
@@ -91,8 +103,8 @@ def rush(clients, prepare_client, send):
     return results, wall
 
 
-def signups(base, clients):
-    url = f"{base}/evenementen/{SLUG}/"
+def signups(base, slug, clients, rate=None):
+    url = f"{base}/evenementen/{slug}/"
 
     def prepare_client(n):
         import http.cookiejar
@@ -112,16 +124,28 @@ def signups(base, clients):
         with opener.open(request, timeout=120) as response:
             return response.status
 
-    return rush(clients, prepare_client, send)
+    return rush(clients, prepare_client, send, rate)
 
 
-def floor(base, clients):
+def floor(base, clients, path="/bench/floor/"):
     def send(n, state):
-        request = urllib.request.Request(f"{base}/bench/floor/", data=b"x=1")
+        request = urllib.request.Request(f"{base}{path}", data=b"x=1")
         with urllib.request.urlopen(request, timeout=120) as response:
             return response.status
 
     return rush(clients, lambda n: None, send)
+
+
+def check(env, slug, results, seats, clients):
+    """The guarantees: exactly `seats` confirmed, the rest waiting, no errors."""
+    errors = [status for _, status, _ in results if status != 302]
+    confirmed, waiting, total = count(env, slug)
+    print(
+        f"  confirmed people: {confirmed} (must be {seats}); waiting list: {waiting} "
+        f"(expected {clients - seats}); registrations: {total}; errors: {len(errors)}"
+        + (f" {sorted(set(map(str, errors)))}" if errors else "")
+    )
+    return confirmed == seats and waiting == clients - seats and not errors
 
 
 def main():
@@ -129,6 +153,7 @@ def main():
     parser.add_argument("--clients", type=int, default=300)
     parser.add_argument("--seats", type=int, default=90)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--rate", type=float, default=100, help="steady arrivals per second")
     parser.add_argument("--port", type=int, default=8767)
     args = parser.parse_args()
 
@@ -137,36 +162,38 @@ def main():
         f"Database: {database_label(env)}; gunicorn {args.workers} workers; {args.clients} clients"
     )
     prepare(env)
-    create_event(env, args.seats)
+    create_event(env, SLUG, args.seats)
+    create_event(env, STEADY_SLUG, args.seats)
     server = start_gunicorn(env, args.port, workers=args.workers, app="floor_wsgi:application")
     base = f"http://127.0.0.1:{args.port}"
     try:
+        raw_results, raw_wall = floor(base, args.clients, "/bench/raw/")
         floor_results, floor_wall = floor(base, args.clients)
-        results, wall = signups(base, args.clients)
+        results, wall = signups(base, SLUG, args.clients)
+        steady_results, steady_wall = signups(base, STEADY_SLUG, args.clients, args.rate)
     finally:
         stop(server)
 
-    floor_ok = sum(1 for _, status, _ in floor_results if status == 204)
-    floor_rate = floor_ok / floor_wall
-    times = [t * 1000 for t, _, _ in results]
-    errors = [status for _, status, _ in results if status != 302]
-    confirmed, waiting, total = count(env)
-    rate = (len(results) - len(errors)) / wall
+    def rate_of(results, wall, ok):
+        return sum(1 for _, status, _ in results if status == ok) / wall
+
+    def latencies(results):
+        return summary([t * 1000 for t, _, _ in results])
+
+    raw_rate = rate_of(raw_results, raw_wall, 204)
+    floor_rate = rate_of(floor_results, floor_wall, 204)
+    rate = rate_of(results, wall, 302)
+    print(f"bare WSGI insert (no Django): {raw_rate:.0f}/s; {latencies(raw_results)}")
+    print(f"floor (minimal view, one insert): {floor_rate:.0f}/s; {latencies(floor_results)}")
+    print(f"sign-ups, all at once: {rate:.0f}/s in {wall:.2f}s; {latencies(results)}")
+    print(f"  ratio to floor: {rate / floor_rate:.2f}")
+    ok = check(env, SLUG, results, args.seats, args.clients)
+    steady_rate = rate_of(steady_results, steady_wall, 302)
     print(
-        f"floor: {floor_ok}/{args.clients} inserts in {floor_wall:.2f}s = {floor_rate:.0f}/s; "
-        f"{summary([t * 1000 for t, _, _ in floor_results])}"
+        f"sign-ups arriving at {args.rate:.0f}/s: {steady_rate:.0f}/s answered; "
+        f"{latencies(steady_results)}"
     )
-    print(
-        f"sign-ups: {len(results) - len(errors)}/{args.clients} in {wall:.2f}s = {rate:.0f}/s; "
-        f"{summary(times)}"
-    )
-    print(f"ratio to floor: {rate / floor_rate:.2f}")
-    print(
-        f"confirmed people: {confirmed} (must be {args.seats}); waiting list: {waiting} "
-        f"(expected {args.clients - args.seats}); registrations: {total}; errors: {len(errors)}"
-        + (f" {sorted(set(map(str, errors)))}" if errors else "")
-    )
-    ok = confirmed == args.seats and waiting == args.clients - args.seats and not errors
+    ok = check(env, STEADY_SLUG, steady_results, args.seats, args.clients) and ok
     raise SystemExit(0 if ok else 1)
 
 
