@@ -1,7 +1,9 @@
+import hashlib
 from itertools import groupby
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import Event, ProgrammeItem, Registration
@@ -147,6 +149,17 @@ class RegistrationForm(SessionChoiceMixin, HoneypotMixin, forms.Form):
 
     def clean_party_size(self) -> int:
         return self.cleaned_data.get("party_size") or 1
+
+    @property
+    def fragment_key(self) -> str:
+        """Names the empty form's markup: everything it is built from, and the language."""
+        sessions = [
+            (item.pk, item.start_time, item.title, item.host, item.kind, item.capacity)
+            for item in self.event.programme.all()
+            if item.is_choosable
+        ]
+        built_from = (self.event.pk, self.event.max_party_size, get_language(), sessions)
+        return hashlib.sha256(repr(built_from).encode()).hexdigest()
 
 
 class RegistrationChangeForm(SessionChoiceMixin, forms.Form):

@@ -35,6 +35,19 @@ def event_public(slug: str) -> Event:
     return events_public().prefetch_related("programme", "hosts").get(slug=slug)
 
 
+def event_for_signup(slug: str) -> Event:
+    """What a sign-up needs (the event and its programme), without counts or hosts.
+
+    Posting the form is the hot path of a rush; the page itself is only rendered again
+    when the form has errors. Raises Event.DoesNotExist.
+    """
+    return (
+        Event.objects.exclude(status=Event.Status.DRAFT)
+        .prefetch_related("programme")
+        .get(slug=slug)
+    )
+
+
 # Organiser area ----------------------------------------------------------------------
 
 

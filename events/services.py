@@ -44,7 +44,11 @@ def _lock_event(event: Event) -> Event:
 
 
 def _lock_event_for_signup(event: Event) -> Event:
-    """The lock, reading only what a sign-up decides on (the lock is held briefly)."""
+    """The lock, reading only what a sign-up decides on (the lock is held briefly).
+
+    The places taken are counted afterwards, in a statement of their own: on PostgreSQL a
+    statement that waited for the lock still sees the data from before it waited.
+    """
     return (
         Event.objects.select_for_update()
         .only(
@@ -134,23 +138,20 @@ def registration_create(
     returned and its link emailed again.
     """
     email = _normalise_email(email)
+    _check_signup_state(event, added_by)
+    # Everything that does not depend on the places left is checked before the lock, so
+    # the lock (one writer at a time on SQLite, the event row on PostgreSQL) is short.
+    existing = _active_registration(event, email)
+    if existing is not None:
+        with transaction.atomic():
+            email_queue(registration=existing, kind=OutgoingEmail.Kind.LINK_RESENT)
+        return SignUp(existing, created=False)
+    chosen = _check_sessions(event=event, sessions=sessions)
     try:
         with transaction.atomic():
             event = _lock_event_for_signup(event)
-            state = event.registration_state()
-            # Organisers may add someone who phoned or walked in outside the sign-up window.
-            if state != "open" and not (added_by and state in {"not_yet", "closed", "draft"}):
-                raise RegistrationError(state)
-            existing = (
-                Registration.objects.filter(event=event, email__iexact=email)
-                .exclude(status=Registration.Status.CANCELLED)
-                .first()
-            )
-            if existing is not None:
-                email_queue(registration=existing, kind=OutgoingEmail.Kind.LINK_RESENT)
-                return SignUp(existing, created=False)
+            _check_signup_state(event, added_by)
             _check_party_size(event, party_size)
-            chosen = _check_sessions(event=event, sessions=sessions)
             seats_left = event.seats_left()
             fits = seats_left is None or party_size <= seats_left
             if fits and not _sessions_fit(chosen, party_size):
@@ -180,14 +181,25 @@ def registration_create(
             return SignUp(registration, created=True)
     except IntegrityError:
         # A simultaneous duplicate that slipped past the check: answer as a duplicate.
-        existing = (
-            Registration.objects.filter(event=event, email__iexact=email)
-            .exclude(status=Registration.Status.CANCELLED)
-            .first()
-        )
+        existing = _active_registration(event, email)
         if existing is None:
             raise
         return SignUp(existing, created=False)
+
+
+def _check_signup_state(event: Event, added_by) -> None:
+    state = event.registration_state()
+    # Organisers may add someone who phoned or walked in outside the sign-up window.
+    if state != "open" and not (added_by and state in {"not_yet", "closed", "draft"}):
+        raise RegistrationError(state)
+
+
+def _active_registration(event: Event, email: str) -> Registration | None:
+    return (
+        Registration.objects.filter(event=event, email__iexact=email)
+        .exclude(status=Registration.Status.CANCELLED)
+        .first()
+    )
 
 
 def waitlist_promote(*, event: Event) -> list[Registration]:

@@ -87,20 +87,28 @@ def rate_limited(request, exception):
 @ratelimit(key="ip", rate=lambda g, r: settings.RATELIMIT_SIGNUP_PER_IP, method="POST")
 @ratelimit(key=_posted_email, rate=lambda g, r: settings.RATELIMIT_SIGNUP_PER_EMAIL, method="POST")
 def event_detail(request, slug):
-    event = _event_or_404(slug)
-    state = event.registration_state()
-    form = None
-    if state == "open":
-        if request.method == "POST":
+    if request.method == "POST":
+        # The hot path of a sign-up rush: read only what signing up needs, and the
+        # whole page (counts, hosts) only when it has to be shown again.
+        try:
+            event = selectors.event_for_signup(slug)
+        except Event.DoesNotExist:
+            raise Http404 from None
+        state = event.registration_state()
+        form = None
+        if state == "open":
             form = RegistrationForm(request.POST, event=event)
             if form.is_valid():
                 response = _register(request, event, form)
                 if response is not None:
                     return response
         else:
-            form = RegistrationForm(event=event)
-    elif request.method == "POST":
-        messages.error(request, CLOSED_MESSAGES[state]())
+            messages.error(request, CLOSED_MESSAGES[state]())
+        event = _event_or_404(slug)
+    else:
+        event = _event_or_404(slug)
+        state = event.registration_state()
+        form = RegistrationForm(event=event) if state == "open" else None
     status = 400 if form is not None and form.errors else 200
     return render(
         request,
