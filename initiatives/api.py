@@ -2,11 +2,12 @@
 
 Filters are the catalogue's (q and the facet parameters), through the same selector, so a
 URL copied from the catalogue gives the same initiatives. Every page runs a fixed number of
-queries whatever its size: one count, one page, one per prefetched taxonomy.
+queries whatever its size: one for the page's ids with the total, one for their rows, one
+per prefetched taxonomy.
 """
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import JsonResponse
 from django.views.decorators.http import require_http_methods
 
@@ -110,7 +111,7 @@ def _page(request):
     size = _int_param(request, "page_size", DEFAULT_PAGE_SIZE, low=1, high=MAX_PAGE_SIZE)
     number = _int_param(request, "page", 1, low=1, high=10**6)
     results = selectors.catalogue_results(catalogue_query(request.GET))
-    paginator = Paginator(results, size)
+    paginator = selectors.CataloguePaginator(results, size, prefetch=selectors.TERM_PREFETCH)
     return paginator.page(number)
 
 

@@ -1,16 +1,20 @@
 """Reads shared by the catalogue, the map, detail pages and moderation.
 
-The catalogue runs a fixed number of queries whatever its size: one count, one page of
-results, one per facet (grouped counts, cached) and one for the activities on the page.
+The catalogue runs a fixed number of queries whatever its size: one for the page's ids
+with the total, one for the page's rows, one per facet (grouped counts, cached) and one for
+the activities on the page.
 """
 
 import hashlib
 import json
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When, Window
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -160,15 +164,21 @@ def _facet_options(spec: FacetSpec, base: QuerySet, selected: list[str]) -> list
     return options
 
 
-# Facet counts cost one GROUP BY per facet over the matching initiatives; they are kept
-# in the cache (Redis in production) under a catalogue version that every change bumps,
-# and for at most a few minutes.
+# Facet counts cost one GROUP BY per facet over the matching initiatives, and a page's ids
+# one pass over them; they are kept in the cache (Redis in production) under a catalogue
+# version that every change bumps, and for at most a few minutes.
 FACET_CACHE_SECONDS = 300
 VERSION_KEY = "initiatives:catalogue-version"
 
 
+def _fresh_version() -> int:
+    # Never a number used before: if the cache loses the key (evicted, restarted), entries
+    # stored under an older version must not come back.
+    return time.time_ns()
+
+
 def catalogue_version() -> int:
-    return cache.get_or_set(VERSION_KEY, 1, None)
+    return cache.get_or_set(VERSION_KEY, _fresh_version, None)
 
 
 def catalogue_changed(**kwargs) -> None:
@@ -176,7 +186,21 @@ def catalogue_changed(**kwargs) -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
-        cache.set(VERSION_KEY, 1, None)
+        cache.set(VERSION_KEY, _fresh_version(), None)
+
+
+def _cached_rows(kind: str, queryset: QuerySet) -> list:
+    """The rows of a values_list() query, cached under the catalogue version and its SQL."""
+    sql, params = queryset.query.sql_with_params()
+    state = [catalogue_version(), sql, params]
+    key = (
+        f"initiatives:{kind}:" + hashlib.sha256(json.dumps(state, default=str).encode()).hexdigest()
+    )
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(queryset)
+        cache.set(key, rows, FACET_CACHE_SECONDS)
+    return rows
 
 
 def _facets(query: CatalogueQuery, matching: QuerySet) -> list[Facet]:
@@ -240,6 +264,60 @@ def _ordered(results: QuerySet, query: CatalogueQuery) -> QuerySet:
             )
         ).order_by("-name_match", "name", "pk")
     return results.order_by("name", "pk")
+
+
+class CataloguePaginator(Paginator):
+    """Pages through ids: one query for a page's ids with the total, one for its rows.
+
+    The search match and the facet conditions are the expensive part of a catalogue query
+    (`zorg` matches nearly every name), so they run once per page, in a narrow query that
+    sorts ids only and counts with COUNT(*) OVER (), instead of once for a COUNT and again
+    for a page of wide rows. The ids and totals are cached like the facet counts, under the
+    catalogue version. `totals` adds window counts (the map's located results).
+    """
+
+    def __init__(self, results: QuerySet, per_page: int, *, prefetch=(), totals=None):
+        super().__init__(results, per_page)
+        self.prefetch = prefetch
+        self.totals = {}
+        self._windows = {"total": Count("pk"), **(totals or {})}
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        bottom = (number - 1) * self.per_page
+        names = [f"catalogue_{name}" for name in self._windows]
+        windows = {
+            f"catalogue_{name}": Window(expression) for name, expression in self._windows.items()
+        }
+        rows = _cached_rows(
+            "page",
+            self.object_list.prefetch_related(None)
+            .annotate(**windows)
+            .values_list("pk", *names)[bottom : bottom + self.per_page],
+        )
+        if not rows:
+            self.totals = dict.fromkeys(self._windows, 0)
+            if number == 1:
+                self.count = 0
+                return self._get_page([], 1, self)
+            # Past the last page: count the usual way, and let Paginator raise EmptyPage.
+            return super().page(number)
+        self.totals = dict(zip(self._windows, rows[0][1:], strict=True))
+        self.count = self.totals["total"]  # Paginator.count is a cached_property
+        by_pk = (
+            Initiative.objects.select_related("initiative_type", "municipality__province")
+            .prefetch_related(*self.prefetch)
+            .order_by()  # the order is the ids'
+            .in_bulk([row[0] for row in rows])
+        )
+        # An entry unpublished since the ids were read is left out (the version moved on).
+        objects = [by_pk[row[0]] for row in rows if row[0] in by_pk]
+        return self._get_page(objects, number, self)
 
 
 def initiative_public(slug: str) -> Initiative:
@@ -378,36 +456,51 @@ def moderation_queue(*, stale_limit: int = 50) -> ModerationQueue:
     )
 
 
-def map_points(results: QuerySet, *, limit: int = 5000) -> list[dict]:
-    """Marker data for the map: care circles at postcode-area precision only."""
-    rows = (
-        results.exclude(latitude__isnull=True)
-        .exclude(longitude__isnull=True)
-        .values(
+MAP_POINT_LIMIT = 5000
+MAP_POINT_FIELDS = ["lat", "lng", "name", "url", "type", "place"]
+HAS_LOCATION = Q(latitude__isnull=False, longitude__isnull=False)
+
+
+def map_located_count() -> Count:
+    """A window count of the results that have a place on the map (see CataloguePaginator)."""
+    return Count(Case(When(HAS_LOCATION, then=Value(1))))
+
+
+def map_points(results: QuerySet, *, limit: int = MAP_POINT_LIMIT) -> dict:
+    """Marker data for the map as compact arrays: care circles at postcode-area precision.
+
+    One row per marker in MAP_POINT_FIELDS order; thousands of points as arrays are less
+    than half the JSON of objects with keys, and cost no model instances to build.
+    """
+    rows = _cached_rows(
+        "map",
+        results.filter(HAS_LOCATION)
+        .prefetch_related(None)
+        .values_list(
             "name",
             "slug",
             "latitude",
             "longitude",
             "place",
-            "postcode_area",
             "initiative_type__slug",
             "initiative_type__name",
             "municipality__name",
-        )[:limit]
+        )[:limit],
     )
+    # Every detail URL is the catalogue's prefix and the slug: reverse once, not per point.
+    prefix = reverse("initiatives:detail", kwargs={"slug": "x"})[: -len("x/")]
     points = []
-    for row in rows:
-        care_circle = row["initiative_type__slug"] == "voorzorgcirkel"
+    for name, slug, latitude, longitude, place, type_slug, type_name, municipality in rows:
         # Two decimals is about a kilometre: enough to find the area, not the house.
-        precision = 2 if care_circle else 4
+        precision = 2 if type_slug == "voorzorgcirkel" else 4
         points.append(
-            {
-                "name": row["name"],
-                "url": Initiative(slug=row["slug"]).get_absolute_url(),
-                "lat": round(float(row["latitude"]), precision),
-                "lng": round(float(row["longitude"]), precision),
-                "type": row["initiative_type__name"] or "",
-                "place": row["place"] or row["municipality__name"] or "",
-            }
+            [
+                round(float(latitude), precision),
+                round(float(longitude), precision),
+                name,
+                f"{prefix}{slug}/",
+                type_name or "",
+                place or municipality or "",
+            ]
         )
-    return points
+    return {"fields": MAP_POINT_FIELDS, "points": points}

@@ -7,6 +7,7 @@ app_name = "initiatives"
 urlpatterns = [
     path("", views.initiative_list, name="list"),
     path("kaart/", views.initiative_map, name="map"),
+    path("kaart/punten.json", views.initiative_map_points, name="map_points"),
     path("aanmelden/", views.initiative_submit, name="submit"),
     path("aanmelden/bedankt/", views.initiative_submit_done, name="submit_done"),
     path("bevestigen/<str:token>/", views.initiative_verify, name="verify"),

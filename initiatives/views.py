@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -102,9 +101,9 @@ def _page_params(request) -> str:
 def initiative_list(request):
     query = catalogue_query(request.GET)
     catalogue = selectors.catalogue(query)
-    page = Paginator(catalogue.results.prefetch_related("activities"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = selectors.CataloguePaginator(
+        catalogue.results, PAGE_SIZE, prefetch=["activities"]
+    ).get_page(request.GET.get("page"))
     context = {
         "catalogue": catalogue,
         "query": query,
@@ -126,8 +125,11 @@ def initiative_list(request):
 def initiative_map(request):
     query = catalogue_query(request.GET)
     catalogue = selectors.catalogue(query)
-    page = Paginator(catalogue.results, MAP_PAGE_SIZE).get_page(request.GET.get("page"))
-    points = selectors.map_points(catalogue.results)
+    paginator = selectors.CataloguePaginator(
+        catalogue.results, MAP_PAGE_SIZE, totals={"located": selectors.map_located_count()}
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    params = _page_params(request)
     return render(
         request,
         "initiatives/initiative_map.html",
@@ -135,14 +137,24 @@ def initiative_map(request):
             "catalogue": catalogue,
             "query": query,
             "page": page,
-            "points": points,
+            "located_count": min(paginator.totals["located"], selectors.MAP_POINT_LIMIT),
+            "points_url": reverse("initiatives:map_points") + ("?" + params if params else ""),
             "chips": _chips(request, catalogue),
-            "page_params": _page_params(request),
+            "page_params": params,
             "MAP_TILE_URL": settings.MAP_TILE_URL,
             "MAP_ATTRIBUTION": settings.MAP_ATTRIBUTION,
-            "list_url": reverse("initiatives:list")
-            + ("?" + _page_params(request) if request.GET else ""),
+            "list_url": reverse("initiatives:list") + ("?" + params if request.GET else ""),
         },
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def initiative_map_points(request):
+    """The map's markers for the same filters, fetched by the map script (not in the page)."""
+    query = catalogue_query(request.GET)
+    return JsonResponse(
+        selectors.map_points(selectors.catalogue_results(query)),
+        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
     )
 
 

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -107,12 +108,12 @@ def test_facet_counts_or_within_and_across_facets(make_initiative):
     assert sorted(i.name for i in selectors.catalogue(query).results) == ["A", "B", "D"]
 
 
-def _catalogue_queries(client) -> int:
+def _catalogue_queries(client, path: str = "/initiatieven/", params=None) -> int:
+    if params is None:
+        params = {"q": "zorg", "provincie": "drenthe", "activiteit": "vervoer", "sort": "naam"}
+    cache.clear()  # facet counts computed, as for a question nobody asked before
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(
-            "/initiatieven/",
-            {"q": "zorg", "provincie": "drenthe", "activiteit": "vervoer", "sort": "naam"},
-        )
+        response = client.get(path, params)
     assert response.status_code == 200
     return len(queries)
 
@@ -133,6 +134,68 @@ def test_catalogue_query_count_does_not_grow_with_the_catalogue(
         client.get("/initiatieven/")
 
 
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        # page ids with the total, the page's rows, its activities; seven facet counts
+        ("/initiatieven/", 3 + 7),
+        # page ids with both totals, the list's rows; seven facet counts
+        ("/initiatieven/kaart/", 2 + 7),
+        ("/initiatieven/kaart/punten.json", 1),
+        # page ids with the total, the page's rows, five taxonomies
+        ("/api/initiatieven/", 2 + 5),
+        ("/api/initiatieven/hsds/", 2 + 5),
+    ],
+)
+def test_query_count_does_not_grow_with_the_catalogue(db, client, settings, path, expected):
+    """What bench/catalogue_scale.py relies on: the same queries at 10 and at 200."""
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("generate_initiatives", count=10, seed=1, verbosity=0)
+    # A search with results at both sizes: a facet value without results costs one more
+    # query (to show it, with 0, under its name).
+    params = {"q": "zorg", "page_size": "5"}
+    small = _catalogue_queries(client, path, params)
+    call_command("generate_initiatives", count=190, seed=2, verbosity=0)
+    large = _catalogue_queries(client, path, params)
+    assert small == large == expected
+    if path in ("/initiatieven/", "/initiatieven/kaart/"):
+        # Past the last page one COUNT more finds the last page (the API answers 404).
+        assert _catalogue_queries(client, path, {**params, "page": "999"}) <= expected + 1
+
+
+def test_pages_through_ids_in_the_same_order_and_count(db, client):
+    from django.core.management import call_command
+
+    call_command("generate_initiatives", count=60, seed=3, force=True, verbosity=0)
+    for query in (
+        CatalogueQuery(q="zorg"),
+        CatalogueQuery(q="zorg", sort="nieuw"),
+        CatalogueQuery(filters={"provincie": ["gelderland", "drenthe"]}),
+        CatalogueQuery(q="geen-enkel-initiatief"),
+    ):
+        results = selectors.catalogue(query).results
+        expected = list(results.values_list("pk", flat=True))
+        paginator = selectors.CataloguePaginator(results, 7)
+        pages = [paginator.get_page(number) for number in range(1, paginator.num_pages + 1)]
+        assert paginator.count == len(expected)
+        assert [i.pk for page in pages for i in page.object_list] == expected
+        assert paginator.get_page(999).number == paginator.num_pages
+        assert paginator.get_page("abc").number == 1
+
+
+def test_map_counts_the_located_results_and_loads_their_points(client, make_initiative):
+    make_initiative("Zorgcoöperatie Op De Kaart", latitude="52.5", longitude="6.1")
+    make_initiative("Zorgcoöperatie Zonder Plek")
+    page = client.get("/initiatieven/kaart/?q=zorg")
+    assert page.context["page"].paginator.count == 2
+    assert page.context["located_count"] == 1
+    assert page.context["points_url"] == "/initiatieven/kaart/punten.json?q=zorg"
+    points = client.get(page.context["points_url"]).json()["points"]
+    assert [point[2] for point in points] == ["Zorgcoöperatie Op De Kaart"]
+
+
 def test_cached_facet_counts_follow_changes(client, make_initiative, django_assert_max_num_queries):
     make_initiative("Buurtzorg Oost", type_slug="zorgcooperatie")
 
@@ -146,3 +209,15 @@ def test_cached_facet_counts_follow_changes(client, make_initiative, django_asse
         client.get("/initiatieven/?q=buurtzorg")
     make_initiative("Buurtzorg West", type_slug="zorgcooperatie")
     assert type_count() == 2
+
+
+def test_a_lost_catalogue_version_never_brings_old_cache_entries_back(db):
+    from django.core.cache import cache
+
+    from initiatives.selectors import VERSION_KEY, catalogue_changed, catalogue_version
+
+    before = catalogue_version()
+    catalogue_changed()
+    assert catalogue_version() == before + 1
+    cache.delete(VERSION_KEY)  # evicted, or the cache restarted
+    assert catalogue_version() > before + 1

@@ -1,4 +1,3 @@
-import json
 import re
 
 import pytest
@@ -98,19 +97,21 @@ def test_care_circle_shows_only_the_postcode_area(client, make_initiative):
     html = client.get(circle.get_absolute_url()).text
     assert "3512" in html and "Lindelaan" not in html and "Lindebuurt" not in html
     page = client.get("/initiatieven/kaart/").text
-    points = json.loads(
-        re.search(r'id="map-points" type="application/json">(.*?)</script>', page).group(1)
-    )
-    assert points == [
-        {
-            "name": "Voorzorgcirkel De Linde",
-            "url": circle.get_absolute_url(),
-            "lat": 52.09,
-            "lng": 5.12,
-            "type": "Voorzorgcirkel",
-            "place": "Amsterdam",
-        }
-    ]
+    assert "1 staat op de kaart." in page
+    points_url = re.search(r'data-points-url="([^"]*)"', page).group(1)
+    assert client.get(points_url).json() == {
+        "fields": ["lat", "lng", "name", "url", "type", "place"],
+        "points": [
+            [
+                52.09,
+                5.12,
+                "Voorzorgcirkel De Linde",
+                circle.get_absolute_url(),
+                "Voorzorgcirkel",
+                "Amsterdam",
+            ]
+        ],
+    }
 
 
 def test_unpublished_initiatives_are_not_found(client, make_initiative):

@@ -5,7 +5,7 @@ import secrets
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -128,7 +128,22 @@ class Command(BaseCommand):
                 self._create_batch(rng, start, size, batch, municipalities, types, terms)
             created += size
         catalogue_changed()  # bulk inserts send no signals
+        self._analyze()
         self.stdout.write(self.style.SUCCESS(f"Created {created} synthetic initiatives."))
+
+    def _analyze(self):
+        """Refresh the query planner's statistics, as after any bulk load.
+
+        PostgreSQL analyses a table on its own only some time after a bulk insert, SQLite
+        never: until then both plan the catalogue's queries as if the table were tiny
+        (every published initiative walked through the publication index).
+        """
+        tables = [Initiative._meta.db_table] + [
+            field.remote_field.through._meta.db_table for field in Initiative._meta.many_to_many
+        ]
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
     def _create_batch(self, rng, start, size, batch, municipalities, types, terms):
         now = timezone.now()
