@@ -20,6 +20,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from common import fresh_database
+
 ROOT = Path(__file__).resolve().parent.parent
 
 PAGES = {
@@ -85,12 +87,7 @@ def child(size: int, repeat: int) -> dict:
         "RATELIMIT_ENABLE": "0",
         "LOG_LEVEL": "WARNING",
     }
-    if env.get("DATABASE_URL"):
-        base, _, name = env["DATABASE_URL"].rpartition("/")
-        database = f"{name}_{size}"
-        subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", database])
-        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", database], check=True)
-        env["DATABASE_URL"] = f"{base}/{database}"
+    env = fresh_database(env, str(size))
     output = subprocess.run(
         [sys.executable, __file__, "--child", str(size), "--repeat", str(repeat)],
         env={**env, "DJANGO_SETTINGS_MODULE": "zorgzaam.settings", "PYTHONPATH": str(ROOT)},

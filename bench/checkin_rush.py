@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/checkin_rush.py [--tickets 200] [--phones 4] [--workers 4]
 
-Uses a fresh SQLite file (or DATABASE_URL when set) with the demo data, signs up
+Uses a fresh SQLite file (or a fresh PostgreSQL database `<name>_checkin` beside the one
+in DATABASE_URL) with the demo data, signs up
 `--tickets` attendees for the Bestuurdersevent, starts gunicorn, logs in as an organiser
 and lets `--phones` threads scan every ticket once as fast as they can, then scans them
 all again. Reports the scan round trip (median, p95, max), scans per second, and checks
@@ -11,13 +12,10 @@ that every ticket was checked in exactly once and every second scan answered "al
 
 import argparse
 import http.cookiejar
-import os
 import re
-import secrets
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -25,6 +23,8 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
+
+from common import production_env
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -149,18 +149,9 @@ def main():
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
 
-    data_dir = tempfile.mkdtemp(prefix="zorgzaam-bench-")
     base = f"http://127.0.0.1:{args.port}"
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SITE_URL": base,
-        "ZORGZAAM_DATA_DIR": data_dir,
-        "TASKS_BACKEND": "database",  # email goes to the queue, as in production
-        "LOG_LEVEL": "WARNING",
-    }
+    env = production_env(args.port, "checkin", RATELIMIT_ENABLE="1")  # as in production
+    data_dir = env["ZORGZAAM_DATA_DIR"]
     database = env.get("DATABASE_URL", "").split("@")[-1] or f"SQLite file in {data_dir}"
     print(f"Database: {database}")
     codes = prepare(env, args.tickets)

@@ -10,15 +10,38 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
 
-def production_env(port: int, **extra) -> dict:
-    """DEBUG off, a fresh SQLite file (or DATABASE_URL when set), email queued for a worker."""
+def fresh_database(env: dict, suffix: str) -> dict:
+    """On PostgreSQL, an empty database of this benchmark's own beside DATABASE_URL's.
+
+    `…/bench` becomes `…/bench_<suffix>`, dropped and created again, so every run starts
+    from the same state and the database named in DATABASE_URL itself is never touched.
+    """
+    url = env.get("DATABASE_URL")
+    if not url:
+        return env
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/')}_{suffix}"
+    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as admin:
+        admin.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return {**env, "DATABASE_URL": parts._replace(path=f"/{name}").geturl()}
+
+
+def production_env(port: int, name: str, **extra) -> dict:
+    """DEBUG off, a fresh SQLite file (or PostgreSQL database), email queued for a worker."""
     data_dir = tempfile.mkdtemp(prefix="zorgzaam-bench-")
-    return {
+    env = {
         **os.environ,
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
@@ -30,6 +53,7 @@ def production_env(port: int, **extra) -> dict:
         "LOG_LEVEL": "WARNING",
         **extra,
     }
+    return fresh_database(env, name)
 
 
 def database_label(env: dict) -> str:

@@ -3,7 +3,8 @@
     .venv/bin/python bench/signup_rush.py [--clients 300] [--seats 90] [--workers 4]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/signup_rush.py
 
-Starts gunicorn with production settings on a fresh SQLite file (or DATABASE_URL),
+Starts gunicorn with production settings on a fresh SQLite file (or a fresh PostgreSQL
+database `<name>_signup` beside the one in DATABASE_URL),
 publishes a meeting with `--seats` places, and lets `--clients` threads each load the
 event page (CSRF cookie) and then, all released at the same moment, post the form.
 First the floor: the same number of clients POST, all at once, to a minimal view that
@@ -157,7 +158,7 @@ def main():
     parser.add_argument("--port", type=int, default=8767)
     args = parser.parse_args()
 
-    env = production_env(args.port)
+    env = production_env(args.port, "signup")
     print(
         f"Database: {database_label(env)}; gunicorn {args.workers} workers; {args.clients} clients"
     )
