@@ -3,6 +3,8 @@ from itertools import groupby
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Value
+from django.db.models.functions import Lower
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -295,6 +297,19 @@ class AttendeeEditForm(forms.ModelForm):
     class Meta:
         model = Registration
         fields = ["name", "email", "phone", "role", "organisation", "needs"]
+
+    def clean_email(self):
+        """Another active registration for this meeting may not have the address already."""
+        email = self.cleaned_data["email"]
+        taken = (
+            Registration.objects.alias(email_lower=Lower("email"))
+            .filter(event_id=self.instance.event_id, email_lower=Lower(Value(email)))
+            .exclude(status=Registration.Status.CANCELLED)
+            .exclude(pk=self.instance.pk)
+        )
+        if self.instance.status != Registration.Status.CANCELLED and taken.exists():
+            raise ValidationError(_("This email address was already registered."), code="taken")
+        return email
 
     def clean_name(self):
         name = self.cleaned_data["name"]

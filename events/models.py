@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, Sum
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -265,8 +266,11 @@ class Registration(models.Model):
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
         constraints = [
+            # One active registration per address and meeting, whatever the letter case:
+            # the database refuses a double sign-up, so none is checked for beforehand.
             models.UniqueConstraint(
-                fields=["event", "email"],
+                "event",
+                Lower("email"),
                 condition=~Q(status="cancelled"),
                 name="registration_one_active_per_email",
             ),

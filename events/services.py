@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Sum, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .models import (
@@ -138,14 +139,9 @@ def registration_create(
     returned and its link emailed again.
     """
     email = _normalise_email(email)
-    _check_signup_state(event, added_by)
     # Everything that does not depend on the places left is checked before the lock, so
     # the lock (one writer at a time on SQLite, the event row on PostgreSQL) is short.
-    existing = _active_registration(event, email)
-    if existing is not None:
-        with transaction.atomic():
-            email_queue(registration=existing, kind=OutgoingEmail.Kind.LINK_RESENT)
-        return SignUp(existing, created=False)
+    _check_signup_state(event, added_by)
     chosen = _check_sessions(event=event, sessions=sessions)
     try:
         with transaction.atomic():
@@ -180,10 +176,14 @@ def registration_create(
             email_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
             return SignUp(registration, created=True)
     except IntegrityError:
-        # A simultaneous duplicate that slipped past the check: answer as a duplicate.
+        # Signed up before with this address (in any letter case): the database refuses a
+        # second active registration, even from two simultaneous sign-ups. Nothing new
+        # is stored; the existing registration's link is emailed again.
         existing = _active_registration(event, email)
         if existing is None:
             raise
+        with transaction.atomic():
+            email_queue(registration=existing, kind=OutgoingEmail.Kind.LINK_RESENT)
         return SignUp(existing, created=False)
 
 
@@ -195,8 +195,10 @@ def _check_signup_state(event: Event, added_by) -> None:
 
 
 def _active_registration(event: Event, email: str) -> Registration | None:
+    """The registration that the unique constraint on (event, lower(email)) protects."""
     return (
-        Registration.objects.filter(event=event, email__iexact=email)
+        Registration.objects.alias(email_lower=Lower("email"))
+        .filter(event=event, email_lower=Lower(Value(email)))
         .exclude(status=Registration.Status.CANCELLED)
         .first()
     )

@@ -18,7 +18,7 @@ from django.db import connections
 from django.db.models import Sum
 
 from events import services
-from events.models import Registration
+from events.models import OutgoingEmail, Registration
 
 CLIENTS = 60
 CAPACITY = 10
@@ -84,16 +84,20 @@ def test_same_email_rush_creates_one_registration(live_server, make_event):
     url = live_server.url + event.get_absolute_url()
     barrier = threading.Barrier(20)
 
-    def sign_up():
+    def sign_up(email):
         opener = _client()
         token = _csrf(opener, url)
-        data = {"csrfmiddlewaretoken": token, "name": "Ans", "email": "ans@example.org"}
+        data = {"csrfmiddlewaretoken": token, "name": "Ans", "email": email}
         return _post(opener, url, data, barrier)
 
-    statuses = _run_all([sign_up] * 20)
+    # The same address, typed in different letter cases.
+    emails = ["ans@example.org", "Ans@example.org", "ANS@Example.org", "aNs@example.ORG"] * 5
+    statuses = _run_all([lambda e=e: sign_up(e) for e in emails])
     assert all(status in (200, 302) for status in statuses)
     assert statuses.count(302) == 1  # the first gets the ticket, the others "check your email"
     assert Registration.objects.filter(event=event).count() == 1
+    # Each of the others had the link sent again to the address already registered.
+    assert OutgoingEmail.objects.filter(kind="link_resent").count() == 19
 
 
 @pytest.mark.django_db(transaction=True)

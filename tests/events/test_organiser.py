@@ -453,3 +453,25 @@ def test_event_overview_tells_when_data_is_erased(client, own_event, organiser):
     erase_on = own_event.ends_at + timedelta(days=30)
     assert str(timezone.localtime(erase_on).year) in page.text
     assert "automatisch gewist" in page.text
+
+
+def test_changing_an_attendees_email_to_one_already_registered_is_a_form_error(
+    client, own_event, attendee, organiser
+):
+    other = services.registration_create(
+        event=own_event, name="Bram", email="bram@example.org"
+    ).registration
+    client.force_login(organiser)
+    url = f"/organisatie/evenementen/{own_event.slug}/deelnemers/{other.pk}/"
+    data = {
+        "name": "Bram",
+        "email": attendee.email.upper(),
+        "phone": "",
+        "role": "",
+        "organisation": "",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "al aangemeld" in response.text
+    other.refresh_from_db()
+    assert other.email == "bram@example.org"
