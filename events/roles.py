@@ -24,7 +24,16 @@ def ensure_groups(**kwargs) -> None:
     ).grant_taxonomy_permissions(apps, None)
 
 
+def user_group_names(user) -> frozenset[str]:
+    """The user's groups, read once per request (the user object lives one request)."""
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_zorgzaam_groups"):
+        user._zorgzaam_groups = frozenset(user.groups.values_list("name", flat=True))
+    return user._zorgzaam_groups
+
+
 def user_is_coordinator(user) -> bool:
     if not user.is_authenticated:
         return False
-    return user.is_superuser or user.groups.filter(name=COORDINATORS).exists()
+    return user.is_superuser or COORDINATORS in user_group_names(user)

@@ -4,7 +4,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from .models import Event, Registration
-from .roles import COORDINATORS, ORGANISERS, user_is_coordinator  # noqa: F401 - shared
+from .roles import COORDINATORS, ORGANISERS, user_group_names, user_is_coordinator  # noqa: F401
 
 
 def events_public() -> QuerySet[Event]:
@@ -54,7 +54,7 @@ def event_for_signup(slug: str) -> Event:
 def user_may_organise(user) -> bool:
     return (
         user.is_superuser
-        or user.groups.filter(name__in=[COORDINATORS, ORGANISERS]).exists()
+        or bool(user_group_names(user) & {COORDINATORS, ORGANISERS})
         or user.organised_events.exists()
     )
 
