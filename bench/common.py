@@ -78,6 +78,21 @@ def prepare(env: dict) -> None:
     manage(env, "collectstatic", "--no-input", "-v0")
 
 
+def create_floor_table(env: dict) -> None:
+    """The table the floor views of `bench/floor_wsgi.py` insert into."""
+    manage(
+        env,
+        "shell",
+        "-c",
+        """
+from django.db import connection
+key = "INTEGER" if connection.vendor == "sqlite" else "SERIAL"
+with connection.cursor() as cursor:
+    cursor.execute(f"CREATE TABLE IF NOT EXISTS bench_floor (id {key} PRIMARY KEY, body TEXT)")
+""",
+    )
+
+
 def start_gunicorn(env: dict, port: int, *, workers: int = 4, app: str = "zorgzaam.wsgi"):
     server = subprocess.Popen(
         [

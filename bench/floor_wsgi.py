@@ -8,6 +8,9 @@ the real sign-ups:
   with this floor.
 - `/bench/raw/`: the same insert straight from WSGI, without Django's request handling,
   for orientation.
+
+The table `bench_floor` is made beforehand (`common.create_floor_table`): four workers
+starting at once would race to create it.
 """
 
 from django.conf import settings
@@ -18,14 +21,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from zorgzaam.wsgi import application as zorgzaam_application
-
-with connection.cursor() as cursor:
-    cursor.execute(
-        "CREATE TABLE IF NOT EXISTS bench_floor (id INTEGER PRIMARY KEY, body VARCHAR(100))"
-        if connection.vendor == "sqlite"
-        else "CREATE TABLE IF NOT EXISTS bench_floor (id SERIAL PRIMARY KEY, body VARCHAR(100))"
-    )
-connection.close()
 
 
 def insert_row() -> None:

@@ -26,7 +26,16 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
-from common import database_label, manage, prepare, production_env, start_gunicorn, stop, summary
+from common import (
+    create_floor_table,
+    database_label,
+    manage,
+    prepare,
+    production_env,
+    start_gunicorn,
+    stop,
+    summary,
+)
 
 SLUG = "bench-rush"
 STEADY_SLUG = "bench-steady"
@@ -165,6 +174,7 @@ def main():
     prepare(env)
     create_event(env, SLUG, args.seats)
     create_event(env, STEADY_SLUG, args.seats)
+    create_floor_table(env)
     server = start_gunicorn(env, args.port, workers=args.workers, app="floor_wsgi:application")
     base = f"http://127.0.0.1:{args.port}"
     try:
