@@ -41,7 +41,8 @@ def organiser_required(view):
         if not selectors.user_may_organise(request.user):
             raise PermissionDenied
         if slug is not None:
-            event = get_object_or_404(selectors.events_for_organiser(request.user), slug=slug)
+            # Access only: the pages that show counts read them on their own.
+            event = get_object_or_404(selectors.events_managed_by(request.user), slug=slug)
             return view(request, *args, event=event, **kwargs)
         return view(request, *args, **kwargs)
 

@@ -64,12 +64,17 @@ def user_sees_needs(user, event: Event) -> bool:
     return user.is_superuser or event.organisers.filter(pk=user.pk).exists()
 
 
-def events_for_organiser(user) -> QuerySet[Event]:
+def events_managed_by(user) -> QuerySet[Event]:
     """The events this user may manage: their own, or all for coordinators."""
     events = Event.objects.all()
     if not user_is_coordinator(user):
         events = events.filter(organisers=user)
-    return events.annotate(
+    return events
+
+
+def events_for_organiser(user) -> QuerySet[Event]:
+    """The events this user may manage, with people confirmed, waiting and checked in."""
+    return events_managed_by(user).annotate(
         confirmed=Sum(
             "registrations__party_size",
             filter=Q(registrations__status=Registration.Status.CONFIRMED),
