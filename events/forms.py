@@ -3,11 +3,10 @@ from itertools import groupby
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Value
-from django.db.models.functions import Lower
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from . import selectors
 from .models import Event, ProgrammeItem, Registration
 
 # Characters that never belong in a name or short text: control characters except
@@ -301,11 +300,8 @@ class AttendeeEditForm(forms.ModelForm):
     def clean_email(self):
         """Another active registration for this meeting may not have the address already."""
         email = self.cleaned_data["email"]
-        taken = (
-            Registration.objects.alias(email_lower=Lower("email"))
-            .filter(event_id=self.instance.event_id, email_lower=Lower(Value(email)))
-            .exclude(status=Registration.Status.CANCELLED)
-            .exclude(pk=self.instance.pk)
+        taken = selectors.active_registrations_with_email(self.instance.event_id, email).exclude(
+            pk=self.instance.pk
         )
         if self.instance.status != Registration.Status.CANCELLED and taken.exists():
             raise ValidationError(_("This email address was already registered."), code="taken")

@@ -1,6 +1,7 @@
 """Reads shared by the public pages."""
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .models import Event, Registration
@@ -33,6 +34,15 @@ def events_past() -> QuerySet[Event]:
 def event_public(slug: str) -> Event:
     """One public event with its programme and hosts; raises Event.DoesNotExist."""
     return events_public().prefetch_related("programme", "hosts").get(slug=slug)
+
+
+def active_registrations_with_email(event_id: int, email: str) -> QuerySet[Registration]:
+    """What the unique constraint on (event, lower(email)) compares: any letter case."""
+    return (
+        Registration.objects.alias(email_lower=Lower("email"))
+        .filter(event_id=event_id, email_lower=Lower(Value(email)))
+        .exclude(status=Registration.Status.CANCELLED)
+    )
 
 
 def event_for_signup(slug: str) -> Event:

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum, Value
-from django.db.models.functions import Lower
+from django.db.models import Sum
 from django.utils import timezone
 
+from . import selectors
 from .models import (
     Event,
     OutgoingEmail,
@@ -195,13 +195,7 @@ def _check_signup_state(event: Event, added_by) -> None:
 
 
 def _active_registration(event: Event, email: str) -> Registration | None:
-    """The registration that the unique constraint on (event, lower(email)) protects."""
-    return (
-        Registration.objects.alias(email_lower=Lower("email"))
-        .filter(event=event, email_lower=Lower(Value(email)))
-        .exclude(status=Registration.Status.CANCELLED)
-        .first()
-    )
+    return selectors.active_registrations_with_email(event.pk, email).first()
 
 
 def waitlist_promote(*, event: Event) -> list[Registration]:
