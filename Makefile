@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
+# The settings read them too: QR codes and emails in development point where the server listens.
+export HOST PORT
 
 .PHONY: run test lint format install install-dev migrate seed messages e2e clean
 

@@ -26,18 +26,45 @@ class ProgrammeItemAdmin(admin.ModelAdmin):
     search_fields = ["title", "host", "event__title"]
 
 
+class SuperuserOnlyAdmin(admin.ModelAdmin):
+    """Attendees' data: superusers only, whatever a group's model permissions say.
+
+    Organisers see their own meetings' attendees in the organiser area, where access is
+    decided per meeting; coordinators curate the catalogue and see no attendees at all.
+    """
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(SuperuserOnlyAdmin):
     list_display = ["name", "email", "event", "party_size", "status", "role", "created_at"]
     list_filter = ["status", "role", "event"]
     search_fields = ["name", "email", "organisation"]
-    readonly_fields = ["management_token", "ticket_code", "created_at", "updated_at"]
+    # The management token and the ticket code are an attendee's secrets: never shown, not
+    # even read-only, and no "view on site" link (the attendee's page is the token's URL).
+    exclude = ["management_token", "ticket_code"]
+    view_on_site = False
+    readonly_fields = ["created_at", "updated_at"]
     raw_id_fields = ["event"]
     filter_horizontal = ["sessions"]
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
+class OutgoingEmailAdmin(SuperuserOnlyAdmin):
     list_display = ["registration", "kind", "status", "attempts", "last_error", "created_at"]
     list_filter = ["status", "kind"]
     search_fields = ["registration__email", "registration__name"]
@@ -53,19 +80,13 @@ class OrganiserMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(SuperuserOnlyAdmin):
     """Who exported attendee lists or saw special-category data: superusers only, read-only."""
 
     list_display = ["created_at", "user", "event", "action"]
     list_filter = ["action", "event"]
     search_fields = ["user__username", "event__title"]
     date_hierarchy = "created_at"
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
 
     def has_add_permission(self, request):
         return False

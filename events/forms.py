@@ -293,9 +293,17 @@ class AttendeeAddForm(forms.Form):
 
 
 class AttendeeEditForm(forms.ModelForm):
+    # Not saved by the form: a new party size goes through the capacity rules.
+    party_size = forms.IntegerField(label=_("Number of people"), min_value=1, max_value=99)
+
     class Meta:
         model = Registration
         fields = ["name", "email", "phone", "role", "organisation", "needs"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party_size"].initial = self.instance.party_size
+        self.fields["party_size"].widget.attrs["max"] = self.instance.event.max_party_size
 
     def clean_email(self):
         """Another active registration for this meeting may not have the address already."""

@@ -284,18 +284,16 @@ def attendee_edit(request, event, pk):
     if not sees_needs:
         del form.fields["needs"]
     if request.method == "POST" and form.is_valid():
-        form.save()
-        party_size = request.POST.get("party_size", "")
-        if party_size.isdigit() and int(party_size) != registration.party_size:
-            try:
-                services.registration_update(
-                    registration=registration,
-                    party_size=int(party_size),
-                    sessions=list(registration.sessions.all()),
-                )
-            except services.RegistrationError as error:
-                messages.error(request, _error_message(error.code))
-                return redirect("events:attendee_edit", slug=event.slug, pk=pk)
+        details = {name: form.cleaned_data[name] for name in form._meta.fields if name in form.fields}
+        try:
+            services.attendee_update(
+                registration=registration,
+                details=details,
+                party_size=form.cleaned_data["party_size"],
+            )
+        except services.RegistrationError as error:
+            messages.error(request, _error_message(error.code))
+            return redirect("events:attendee_edit", slug=event.slug, pk=pk)
         messages.success(request, _("The registration has been changed."))
         return _back_to_list(request, event)
     if sees_needs and registration.needs:
@@ -437,8 +435,9 @@ def checkin_scan(request, event):
     checked_in_at = registration.checked_in_at if registration else None
     at = timezone.localtime(checked_in_at).strftime("%H:%M") if checked_in_at else None
     display = _checkin_display(result.result, registration, at)
-    if "application/json" not in request.headers.get("Accept", "application/json"):
-        # A plain form post (no JavaScript): show the answer on the check-in page.
+    if request.get_preferred_type(["application/json", "text/html"]) == "text/html":
+        # A browser's plain form post (no JavaScript): show the answer on the check-in page.
+        # Scanner apps, scripts and curl (Accept: */* or none) get JSON, as the contract says.
         (messages.success if result.result == "ok" else messages.error)(request, display)
         return redirect("events:checkin", slug=event.slug)
     return JsonResponse(

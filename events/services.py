@@ -289,6 +289,24 @@ def registration_update(
         return registration
 
 
+def attendee_update(
+    *, registration: Registration, details: dict[str, object], party_size: int
+) -> Registration:
+    """An organiser's edit of an attendee: the details and the party size, or nothing."""
+    with transaction.atomic():
+        Registration.objects.filter(pk=registration.pk).update(
+            **details, updated_at=timezone.now()
+        )
+        registration = Registration.objects.get(pk=registration.pk)
+        if party_size != registration.party_size:
+            registration = registration_update(
+                registration=registration,
+                party_size=party_size,
+                sessions=list(registration.sessions.all()),
+            )
+        return registration
+
+
 def event_capacity_change(*, event: Event, capacity: int | None) -> list[Registration]:
     """Set a new capacity; more places promote the waiting list at once."""
     with transaction.atomic():

@@ -475,3 +475,81 @@ def test_changing_an_attendees_email_to_one_already_registered_is_a_form_error(
     assert "al aangemeld" in response.text
     other.refresh_from_db()
     assert other.email == "bram@example.org"
+
+
+@pytest.mark.parametrize(
+    "accept", [None, "*/*", "application/json", "application/json, text/plain, */*"]
+)
+def test_scan_answers_json_to_scanner_apps_and_scripts(
+    client, own_event, attendee, organiser, accept
+):
+    """Scanner apps and curl send Accept: */* (or nothing): the contract promises JSON."""
+    client.force_login(organiser)
+    headers = {} if accept is None else {"Accept": accept}
+    response = client.post(
+        f"/organisatie/evenementen/{own_event.slug}/inchecken/scan/",
+        {"code": attendee.ticket_code},
+        headers=headers,
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["result"] == "ok"
+
+
+def test_scan_from_a_browser_form_without_javascript_redirects(
+    client, own_event, attendee, organiser
+):
+    client.force_login(organiser)
+    response = client.post(
+        f"/organisatie/evenementen/{own_event.slug}/inchecken/scan/",
+        {"code": attendee.ticket_code},
+        headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/organisatie/evenementen/{own_event.slug}/inchecken/"
+    attendee.refresh_from_db()
+    assert attendee.checked_in_at is not None
+
+
+def _edit(client, event, registration, **changes):
+    data = {
+        "name": registration.name,
+        "email": registration.email,
+        "phone": registration.phone,
+        "role": registration.role,
+        "organisation": registration.organisation,
+        "party_size": str(registration.party_size),
+        **changes,
+    }
+    return client.post(f"/organisatie/evenementen/{event.slug}/deelnemers/{registration.pk}/", data)
+
+
+@pytest.mark.parametrize("party_size", ["²", "", "-1", "0", "1.5", "x" * 50, "100"])
+def test_attendee_edit_with_a_bad_party_size_changes_nothing(
+    client, own_event, attendee, organiser, party_size
+):
+    client.force_login(organiser)
+    response = _edit(client, own_event, attendee, name="Nieuwe naam", party_size=party_size)
+    assert response.status_code == 400
+    assert "party_size" in response.context["form"].errors
+    attendee.refresh_from_db()
+    assert (attendee.name, attendee.party_size) == ("Ans de Vries", 2)
+
+
+def test_attendee_edit_that_does_not_fit_changes_nothing(client, own_event, attendee, organiser):
+    """Details and party size are one edit: a party too big for the room saves neither."""
+    own_event.capacity = 3
+    own_event.save()
+    client.force_login(organiser)
+    response = _edit(client, own_event, attendee, name="Nieuwe naam", party_size="4")
+    assert response.status_code == 302
+    attendee.refresh_from_db()
+    assert (attendee.name, attendee.party_size) == ("Ans de Vries", 2)
+
+
+def test_attendee_edit_saves_details_and_party_size(client, own_event, attendee, organiser):
+    client.force_login(organiser)
+    response = _edit(client, own_event, attendee, name="Ans Jansen", party_size="3")
+    assert response.status_code == 302
+    attendee.refresh_from_db()
+    assert (attendee.name, attendee.party_size) == ("Ans Jansen", 3)
