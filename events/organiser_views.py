@@ -284,7 +284,9 @@ def attendee_edit(request, event, pk):
     if not sees_needs:
         del form.fields["needs"]
     if request.method == "POST" and form.is_valid():
-        details = {name: form.cleaned_data[name] for name in form._meta.fields if name in form.fields}
+        details = {
+            name: form.cleaned_data[name] for name in form._meta.fields if name in form.fields
+        }
         try:
             services.attendee_update(
                 registration=registration,
