@@ -53,7 +53,10 @@ else:
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]", "testserver"]
 
 # Absolute base for links that leave the site: QR codes, emails, calendar files.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# In development it follows the address `make run` serves on (HOST and PORT).
+SITE_URL = os.environ.get(
+    "SITE_URL", f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+).rstrip("/")
 _site = urlsplit(SITE_URL)
 if not _site.scheme or not _site.netloc:
     raise ImproperlyConfigured(f"SITE_URL must be an absolute URL, got {SITE_URL!r}.")
@@ -127,46 +130,80 @@ DATA_DIR = Path(os.environ.get("ZORGZAAM_DATA_DIR", BASE_DIR / "data"))
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 # Seconds a worker keeps its database connection (0 closes it after every request).
 CONN_MAX_AGE = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
-if DATABASE_URL:
+# Tests start many short-lived server threads: no persistent connections there.
+_conn_max_age = 0 if TESTING else CONN_MAX_AGE
+# A database that accepts connections but never answers must not hold a worker for long:
+# connecting gives up after this many seconds, a statement after this many milliseconds
+# (0 switches the statement limit off, e.g. for a long migration).
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3"))
+DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "10000"))
+
+
+def sqlite_database(name: str | Path, *, test_name: str | Path) -> dict:
+    """The one SQLite configuration, for the default file and for a sqlite:// URL alike."""
+    seconds = 20
+    return {
+        # Django's SQLite backend, with write transactions queued on a file lock.
+        "ENGINE": "zorgzaam.sqlite",
+        "NAME": name,
+        "OPTIONS": {
+            # IMMEDIATE takes the write lock when a transaction starts, so two sign-ups
+            # never deadlock upgrading a read lock; the busy timeout makes a waiting
+            # writer queue instead of failing with "database is locked".
+            "transaction_mode": "IMMEDIATE",
+            "timeout": seconds,
+            "init_command": (
+                "PRAGMA journal_mode=WAL;"
+                "PRAGMA synchronous=NORMAL;"
+                "PRAGMA foreign_keys=ON;"
+                f"PRAGMA busy_timeout={seconds * 1000};"
+            ),
+        },
+        # One connection per worker, kept: opening one costs the pragmas above and closing
+        # the last one checkpoints the WAL, several milliseconds a request.
+        "CONN_MAX_AGE": _conn_max_age,
+        # A file, not memory, so concurrency tests use real connections and locks.
+        "TEST": {"NAME": str(test_name)},
+    }
+
+
+def postgresql_options(options: dict) -> dict:
+    """Bounded waits: a stuck lock or a silent server turns into an error, not a hung page."""
+    limits = ["-c lock_timeout=10000"]
+    if DATABASE_STATEMENT_TIMEOUT:
+        limits.append(f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}")
+    return {
+        "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+        "options": " ".join(limits),
+        **options,
+    }
+
+
+if DATABASE_URL.startswith("sqlite:"):
+    _name = dj_database_url.parse(DATABASE_URL)["NAME"]
+    if not _name or _name == ":memory:":
+        raise ImproperlyConfigured(
+            "DATABASE_URL names an in-memory SQLite database; name a file, for example "
+            "sqlite:////srv/zorgzaam/db.sqlite3."
+        )
+    _path = Path(_name)
+    _path.parent.mkdir(parents=True, exist_ok=True)
+    DATABASES = {"default": sqlite_database(_path, test_name=_path.with_name("test_" + _path.name))}
+elif DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
-            DATABASE_URL,
-            # Tests start many short-lived server threads: no persistent connections there.
-            conn_max_age=0 if TESTING else CONN_MAX_AGE,
-            conn_health_checks=True,
+            DATABASE_URL, conn_max_age=_conn_max_age, conn_health_checks=True
         )
     }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
-        "default": {
-            # Django's SQLite backend, with write transactions queued on a file lock.
-            "ENGINE": "zorgzaam.sqlite",
-            "NAME": DATA_DIR / "zorgzaam.sqlite3",
-            "OPTIONS": {
-                # IMMEDIATE takes the write lock when a transaction starts, so two
-                # sign-ups never deadlock upgrading a read lock; the busy timeout makes a
-                # waiting writer queue instead of failing with "database is locked".
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": (
-                    "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=NORMAL;"
-                    "PRAGMA foreign_keys=ON;"
-                    "PRAGMA busy_timeout=20000;"
-                ),
-            },
-            # One connection per worker, kept: opening one costs the pragmas above and
-            # closing the last one checkpoints the WAL, several milliseconds a request.
-            "CONN_MAX_AGE": 0 if TESTING else CONN_MAX_AGE,
-            # A file, not memory, so concurrency tests use real connections and locks.
-            "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
-        }
+        "default": sqlite_database(
+            DATA_DIR / "zorgzaam.sqlite3", test_name=DATA_DIR / "test.sqlite3"
+        )
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Bound lock waits so a stuck transaction turns into an error, not a hung page.
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault("options", "-c lock_timeout=10000")
+    DATABASES["default"]["OPTIONS"] = postgresql_options(DATABASES["default"].get("OPTIONS", {}))
     DATABASES["default"]["TEST"] = {"NAME": urlsplit(DATABASE_URL).path.lstrip("/") + "_tests"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -217,7 +254,15 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that is down or silent costs a request a second, not a worker.
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT", "1")),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "1")),
+            },
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
