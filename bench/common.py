@@ -17,7 +17,7 @@ PYTHON = sys.executable
 
 
 def fresh_database(env: dict, suffix: str) -> dict:
-    """On PostgreSQL, an empty database of this benchmark's own beside DATABASE_URL's.
+    """An empty database of this benchmark's own: on PostgreSQL beside DATABASE_URL's.
 
     `…/bench` becomes `…/bench_<suffix>`, dropped and created again, so every run starts
     from the same state and the database named in DATABASE_URL itself is never touched.
@@ -25,6 +25,10 @@ def fresh_database(env: dict, suffix: str) -> dict:
     url = env.get("DATABASE_URL")
     if not url:
         return env
+    if url.startswith("sqlite:"):
+        # A SQLite URL (as on a mounted volume): a fresh file named the same way.
+        path = Path(env["ZORGZAAM_DATA_DIR"]) / "volume" / f"{suffix}.sqlite3"
+        return {**env, "DATABASE_URL": f"sqlite:///{path}"}
     import psycopg
     from psycopg import sql
 
@@ -58,6 +62,8 @@ def production_env(port: int, name: str, **extra) -> dict:
 
 def database_label(env: dict) -> str:
     url = env.get("DATABASE_URL", "")
+    if url.startswith("sqlite:"):
+        return "SQLite file named by DATABASE_URL (WAL)"
     return f"PostgreSQL ({url.split('@')[-1]})" if url else "SQLite file (WAL)"
 
 
