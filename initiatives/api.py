@@ -4,19 +4,31 @@ Filters are the catalogue's (q and the facet parameters), through the same selec
 URL copied from the catalogue gives the same initiatives. Every page runs a fixed number of
 queries whatever its size: one for the page's ids with the total, one for their rows, one
 per prefetched taxonomy.
+
+Each query parameter is checked against the schema /api/openapi.json declares for it (both
+read FILTER_PARAMETERS), so a value the document forbids is a 400, never quietly cut or
+ignored. Every answer is JSON, errors included (zorgzaam/errors.py for unknown URLs).
 """
+
+import functools
+import logging
+import re
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db import OperationalError
 from django.http import JsonResponse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.csrf import csrf_exempt
 
 from . import hsds, selectors
-from .forms import catalogue_query
+from .forms import MAX_FILTER_VALUES, catalogue_query
 from .models import Initiative
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+RETRY_AFTER_SECONDS = 5
 
 
 def _terms(terms) -> list[dict]:
@@ -93,26 +105,134 @@ class BadRequest(Exception):
     pass
 
 
-def _int_param(request, name: str, default: int, *, low: int, high: int) -> int:
-    raw = request.GET.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadRequest(f"{name} must be a whole number") from None
-    if not low <= value <= high:
-        raise BadRequest(f"{name} must be between {low} and {high}")
-    return value
+# Django's slug path converter as a JSON Schema pattern (ECMA 262, matched as a whole).
+SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
+SLUG_MAX_LENGTH = Initiative._meta.get_field("slug").max_length
+MAX_QUERY_LENGTH = 200  # what the catalogue searches for (catalogue_query keeps no more)
+MAX_FILTER_VALUE_LENGTH = 100
+MAX_PAGE = 10**6
+_INTEGER = re.compile(r"-?[0-9]+")  # ASCII digits only: int() also takes "٣", " 3", "1_0"
+_FACET_DESCRIPTIONS = {
+    "type": "Initiative type (slug), e.g. zorgcooperatie",
+    "provincie": "Province (slug), e.g. drenthe",
+    "gemeente": "Municipality (slug), e.g. amsterdam",
+    "activiteit": "Activity (slug), e.g. maaltijden",
+    "doelgroep": "Target group (slug), e.g. ouderen",
+    "aanpak": "Approach (slug), e.g. voorzorgcirkels",
+    "status": "Status: actief, in_oprichting or gestopt",
+}
+
+
+def _filter_parameters() -> list[dict]:
+    """The list endpoints' query parameters; _query_params enforces exactly these schemas."""
+    parameters = [
+        {
+            "name": "q",
+            "in": "query",
+            "description": "Search text (name, place, municipality, activity …), accents ignored",
+            "schema": {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+        }
+    ]
+    for param in selectors.FACET_PARAMS:
+        if param == "status":
+            item = {"type": "string", "enum": Initiative.Status.values}
+        else:
+            item = {
+                "type": "string",
+                "maxLength": MAX_FILTER_VALUE_LENGTH,
+                "pattern": SLUG_PATTERN,
+            }
+        parameters.append(
+            {
+                "name": param,
+                "in": "query",
+                "description": _FACET_DESCRIPTIONS.get(param, param)
+                + ". Repeat the parameter for several values (OR); "
+                "different parameters combine with AND.",
+                "schema": {"type": "array", "items": item, "maxItems": MAX_FILTER_VALUES},
+                "style": "form",
+                "explode": True,
+            }
+        )
+    parameters += [
+        {
+            "name": "sort",
+            "in": "query",
+            "description": "Order: relevantie (best match, only with q), naam, gecontroleerd "
+            "(recently checked first) or nieuw (newest first). Without it: relevantie when "
+            "there is a q, naam otherwise.",
+            "schema": {"type": "string", "enum": list(selectors.SORTS)},
+        },
+        {
+            "name": "page",
+            "in": "query",
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+        },
+        {
+            "name": "page_size",
+            "in": "query",
+            "schema": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_PAGE_SIZE,
+                "default": DEFAULT_PAGE_SIZE,
+            },
+        },
+    ]
+    return parameters
+
+
+FILTER_PARAMETERS = _filter_parameters()
+
+
+def _checked(name: str, schema: dict, raw: str):
+    """One query value as its schema's type, or BadRequest saying which rule it breaks."""
+    if schema["type"] == "integer":
+        if not _INTEGER.fullmatch(raw):
+            raise BadRequest(f"{name} must be a whole number")
+        low, high = schema["minimum"], schema["maximum"]
+        try:
+            value = int(raw)
+        except ValueError:  # more digits than Python converts: far outside the range
+            value = low - 1
+        if not low <= value <= high:
+            raise BadRequest(f"{name} must be between {low} and {high}")
+        return value
+    if "maxLength" in schema and len(raw) > schema["maxLength"]:
+        raise BadRequest(f"{name} must be at most {schema['maxLength']} characters long")
+    if "enum" in schema and raw not in schema["enum"]:
+        raise BadRequest(f"{name} must be one of: {', '.join(schema['enum'])}")
+    if "pattern" in schema and not re.fullmatch(schema["pattern"], raw):
+        raise BadRequest(f"{name} must be a slug: letters, digits, - and _")
+    return raw
+
+
+def _query_params(request, parameters: list[dict]) -> dict:
+    """The documented query parameters that were given, checked against their schemas."""
+    values = {}
+    for parameter in parameters:
+        name, schema = parameter["name"], parameter["schema"]
+        given = request.GET.getlist(name)
+        if not given:
+            continue
+        if schema["type"] == "array":
+            if len(given) > schema["maxItems"]:
+                raise BadRequest(f"{name} may be given at most {schema['maxItems']} times")
+            values[name] = [_checked(name, schema["items"], value) for value in given]
+        elif len(given) > 1:
+            raise BadRequest(f"{name} may be given only once")
+        else:
+            values[name] = _checked(name, schema, given[0])
+    return values
 
 
 def _page(request):
     """The requested page of filtered results, or raise BadRequest / EmptyPage."""
-    size = _int_param(request, "page_size", DEFAULT_PAGE_SIZE, low=1, high=MAX_PAGE_SIZE)
-    number = _int_param(request, "page", 1, low=1, high=10**6)
+    params = _query_params(request, FILTER_PARAMETERS)
+    size = params.get("page_size", DEFAULT_PAGE_SIZE)
     results = selectors.catalogue_results(catalogue_query(request.GET))
     paginator = selectors.CataloguePaginator(results, size, prefetch=selectors.TERM_PREFETCH)
-    return paginator.page(number)
+    return paginator.page(params.get("page", 1))
 
 
 def _page_url(request, number: int) -> str:
@@ -121,17 +241,46 @@ def _page_url(request, number: int) -> str:
     return request.build_absolute_uri(request.path + "?" + params.urlencode())
 
 
-def _error(status: int, message: str) -> JsonResponse:
-    return JsonResponse({"error": message}, status=status)
-
-
-def _json(data) -> JsonResponse:
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+def _cors(response: JsonResponse) -> JsonResponse:
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
-@require_http_methods(["GET", "HEAD"])
+def _error(status: int, message: str) -> JsonResponse:
+    return _cors(JsonResponse({"error": message}, status=status))
+
+
+def _json(data) -> JsonResponse:
+    return _cors(JsonResponse(data, json_dumps_params={"ensure_ascii": False}))
+
+
+def api_view(view):
+    """GET and HEAD only, answered in JSON, also when the method or the database fails.
+
+    No CSRF check: nothing here changes state, and a POST should hear 405, not the HTML
+    CSRF page. A database that is down, locked or too slow (OperationalError, which is
+    also what a statement or lock timeout raises) is a 503 to retry; any other error
+    reaches handler500, which answers JSON under /api/ too.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            response = _error(405, f"method {request.method} not allowed: use GET")
+            response["Allow"] = "GET, HEAD"
+            return response
+        try:
+            return view(request, *args, **kwargs)
+        except OperationalError:
+            logger.exception("Database unavailable for %s", request.path)
+            response = _error(503, "the database is unavailable, please try again shortly")
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
+
+    return csrf_exempt(wrapper)
+
+
+@api_view
 def initiatives_json(request):
     try:
         page = _page(request)
@@ -154,8 +303,10 @@ def initiatives_json(request):
     )
 
 
-@require_http_methods(["GET", "HEAD"])
+@api_view
 def initiative_json(request, slug):
+    if len(slug) > SLUG_MAX_LENGTH:  # no initiative has it: spare the query
+        return _error(404, "not found")
     try:
         initiative = selectors.initiative_public(slug)
     except Initiative.DoesNotExist:
@@ -163,7 +314,7 @@ def initiative_json(request, slug):
     return _json(initiative_record(initiative))
 
 
-@require_http_methods(["GET", "HEAD"])
+@api_view
 def initiatives_hsds(request):
     """HSDS 3.0 services, paged like the HSDS API's Page (total_items, contents …)."""
     try:
@@ -185,57 +336,6 @@ def initiatives_hsds(request):
             "contents": contents,
         }
     )
-
-
-def _filter_parameters() -> list[dict]:
-    descriptions = {
-        "type": "Initiative type (slug), e.g. zorgcooperatie",
-        "provincie": "Province (slug), e.g. drenthe",
-        "gemeente": "Municipality (slug), e.g. amsterdam",
-        "activiteit": "Activity (slug), e.g. maaltijden",
-        "doelgroep": "Target group (slug), e.g. ouderen",
-        "aanpak": "Approach (slug), e.g. voorzorgcirkels",
-        "status": "Status: actief, in_oprichting or gestopt",
-    }
-    parameters = [
-        {
-            "name": "q",
-            "in": "query",
-            "description": "Search text (name, place, municipality, activity …), accents ignored",
-            "schema": {"type": "string", "maxLength": 200},
-        }
-    ]
-    for param in selectors.FACET_PARAMS:
-        parameters.append(
-            {
-                "name": param,
-                "in": "query",
-                "description": descriptions.get(param, param)
-                + ". Repeat the parameter for several values (OR); "
-                "different parameters combine with AND.",
-                "schema": {"type": "array", "items": {"type": "string"}},
-                "style": "form",
-                "explode": True,
-            }
-        )
-    parameters += [
-        {
-            "name": "page",
-            "in": "query",
-            "schema": {"type": "integer", "minimum": 1, "default": 1},
-        },
-        {
-            "name": "page_size",
-            "in": "query",
-            "schema": {
-                "type": "integer",
-                "minimum": 1,
-                "maximum": MAX_PAGE_SIZE,
-                "default": DEFAULT_PAGE_SIZE,
-            },
-        },
-    ]
-    return parameters
 
 
 def openapi_document() -> dict:
@@ -308,17 +408,25 @@ def openapi_document() -> dict:
             "synthetic": {"type": "boolean", "description": "Generated test data"},
         },
     }
-    error = {"type": "object", "properties": {"error": {"type": "string"}}}
+    error = {
+        "type": "object",
+        "properties": {"error": {"type": "string", "description": "What went wrong"}},
+        "required": ["error"],
+    }
     json_content = lambda ref: {"application/json": {"schema": {"$ref": ref}}}  # noqa: E731
+
+    def error_response(description: str) -> dict:
+        return {"description": description, "content": json_content("#/components/schemas/Error")}
+
+    bad_request = error_response(
+        "Bad parameter: a value breaks its schema, a single-valued parameter is repeated, "
+        "or the query has a NUL character or more than 1,000 fields"
+    )
+    unavailable = error_response("The database is unavailable or too slow; retry later")
     errors = {
-        "400": {
-            "description": "Bad parameter",
-            "content": json_content("#/components/schemas/Error"),
-        },
-        "404": {
-            "description": "Page out of range",
-            "content": json_content("#/components/schemas/Error"),
-        },
+        "400": bad_request,
+        "404": error_response("Page out of range"),
+        "503": unavailable,
     }
     return {
         "openapi": "3.1.0",
@@ -327,15 +435,32 @@ def openapi_document() -> dict:
             "version": "1.0.0",
             "description": "Read-only open data: published care-community initiatives in the "
             "Netherlands. Contact details appear only with consent; entries waiting for "
-            "review, rejected or archived never appear.",
+            "review, rejected or archived never appear. Every error, on any /api/ URL, is "
+            'JSON: `{"error": "…"}`.\n\n'
+            "The `Hsds…` schemas are the Human Services Data Specification 3.0: an Open "
+            "Referral resource (https://openreferral.org/), licensed CC BY-SA 4.0 "
+            "(https://creativecommons.org/licenses/by-sa/4.0/).",
         },
         "servers": [{"url": settings.SITE_URL}],
         "paths": {
+            "/api/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "operationId": "getOpenApiDocument",
+                    "responses": {
+                        "200": {
+                            "description": "The OpenAPI 3.1 document of this API",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        },
+                        "400": bad_request,
+                    },
+                }
+            },
             "/api/initiatieven/": {
                 "get": {
                     "summary": "Published initiatives, filtered and paged",
                     "operationId": "listInitiatives",
-                    "parameters": _filter_parameters(),
+                    "parameters": FILTER_PARAMETERS,
                     "responses": {
                         "200": {
                             "description": "A page of initiatives",
@@ -354,7 +479,11 @@ def openapi_document() -> dict:
                             "name": "slug",
                             "in": "path",
                             "required": True,
-                            "schema": {"type": "string"},
+                            "schema": {
+                                "type": "string",
+                                "maxLength": SLUG_MAX_LENGTH,
+                                "pattern": SLUG_PATTERN,
+                            },
                         }
                     ],
                     "responses": {
@@ -362,10 +491,12 @@ def openapi_document() -> dict:
                             "description": "The initiative",
                             "content": json_content("#/components/schemas/Initiative"),
                         },
-                        "404": {
-                            "description": "Not found",
-                            "content": json_content("#/components/schemas/Error"),
-                        },
+                        "400": bad_request,
+                        "404": error_response(
+                            "No published initiative with this slug (also for a value that "
+                            "is not a slug)"
+                        ),
+                        "503": unavailable,
                     },
                 }
             },
@@ -377,7 +508,7 @@ def openapi_document() -> dict:
                     "in state_province) and attributes linking taxonomy terms for type, "
                     "activities and target groups. Same filters as /api/initiatieven/.",
                     "operationId": "listInitiativesHsds",
-                    "parameters": _filter_parameters(),
+                    "parameters": FILTER_PARAMETERS,
                     "responses": {
                         "200": {
                             "description": "A page of HSDS services",
@@ -390,6 +521,7 @@ def openapi_document() -> dict:
         },
         "components": {
             "schemas": {
+                **hsds.openapi_schemas(),
                 "Term": term,
                 "Initiative": initiative,
                 "Error": error,
@@ -421,8 +553,7 @@ def openapi_document() -> dict:
                         "contents": {
                             "type": "array",
                             "items": {
-                                "$ref": "https://raw.githubusercontent.com/openreferral/"
-                                "specification/3.0/schema/service.json"
+                                "$ref": "#/components/schemas/" + hsds.component_name("service")
                             },
                         },
                     },
@@ -432,6 +563,6 @@ def openapi_document() -> dict:
     }
 
 
-@require_http_methods(["GET", "HEAD"])
+@api_view
 def openapi(request):
     return _json(openapi_document())

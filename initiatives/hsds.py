@@ -8,12 +8,17 @@ circles and initiatives that do not show their address get a location with only 
 and the postcode area.
 """
 
+import functools
+import json
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 
 from .models import Initiative
 
+# The project's own copy of the HSDS 3.0 schemas (source and licence in its README.md).
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas" / "hsds-3.0"
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://zorgzaam.nl/hsds/3.0")
 TAXONOMIES = {
     # attribute name on Initiative → (taxonomy name, description)
@@ -196,3 +201,38 @@ def service_record(initiative: Initiative) -> dict:
     if initiative.membership_fee:
         service["fees_description"] = initiative.membership_fee
     return service
+
+
+def component_name(filename: str) -> str:
+    """The component name of a schema file: service_at_location.json → HsdsServiceAtLocation."""
+    return "Hsds" + "".join(part.capitalize() for part in Path(filename).stem.split("_"))
+
+
+def _component_refs(node, component: str):
+    """A copy of node whose $refs point at the embedded components instead of sibling files."""
+    if isinstance(node, list):
+        return [_component_refs(item, component) for item in node]
+    if not isinstance(node, dict):
+        return node
+    copy = {}
+    for key, value in node.items():
+        if key == "$ref" and isinstance(value, str):
+            filename, _, pointer = value.partition("#")
+            target = component_name(filename) if filename else component
+            copy[key] = f"#/components/schemas/{target}{pointer}"
+        else:
+            copy[key] = _component_refs(value, component)
+    return copy
+
+
+@functools.cache
+def openapi_schemas() -> dict[str, dict]:
+    """Every HSDS schema file as an OpenAPI component, so the document needs no network.
+
+    Shared between requests: callers must not change what it returns.
+    """
+    schemas = {}
+    for path in sorted(SCHEMA_DIR.glob("*.json")):
+        name = component_name(path.name)
+        schemas[name] = _component_refs(json.loads(path.read_text(encoding="utf-8")), name)
+    return schemas

@@ -33,5 +33,11 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+# JSON for /api/ URLs, the friendly templates (400.html, 403.html …) for the rest.
+handler400 = "zorgzaam.errors.bad_request"
+handler403 = "zorgzaam.errors.permission_denied"
+handler404 = "zorgzaam.errors.page_not_found"
+handler500 = "zorgzaam.errors.server_error"
+
 admin.site.site_header = "Zorgzaam"
 admin.site.site_title = "Zorgzaam"

@@ -1,16 +1,29 @@
 import json
-from pathlib import Path
+import socket
+import urllib.request
 
+import openapi_spec_validator
 import pytest
-from django.db import connection
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.db import OperationalError, ProgrammingError, connection
+from django.http import Http404
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from initiatives import hsds, selectors
 from initiatives.models import Initiative
 
-HSDS = Path(__file__).resolve().parents[3] / "shared" / "hsds-3.0"
+# The project's own copy: the suite must pass in a clone anywhere, offline.
+HSDS = hsds.SCHEMA_DIR
+API_URLS = [
+    "/api/openapi.json",
+    "/api/initiatieven/",
+    "/api/initiatieven/hsds/",
+    "/api/initiatieven/zorgcooperatie-hollandscheveld/",
+]
 
 
 @pytest.fixture(scope="module")
@@ -207,3 +220,290 @@ def test_api_query_count_does_not_grow_with_page_size(client, make_initiative, u
         make_initiative(f"Klein {number:03}", activities=["vervoer"], target_groups=["jongeren"])
     assert queries(100) == at_10
     assert at_10 <= 8
+
+
+def _refs(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref":
+                yield value
+            else:
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+def _block_network(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError("no network in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(urllib.request, "urlopen", refuse)
+
+
+def _document_validator(document: dict, component: str) -> Draft202012Validator:
+    """A validator for one of the document's own components, resolving its $refs in it."""
+    resource = Resource.from_contents(document, DRAFT202012)
+    registry = Registry().with_resource("urn:zorgzaam:openapi", resource)
+    return Draft202012Validator(
+        {"$ref": f"urn:zorgzaam:openapi#/components/schemas/{component}"},
+        registry=registry,
+        format_checker=FormatChecker(),
+    )
+
+
+def test_hsds_schemas_are_the_projects_own_copy_with_their_licence():
+    names = {path.name for path in HSDS.glob("*.json")}
+    assert "service.json" in names
+    # Every file service.json reaches is there, so nothing is looked up elsewhere.
+    for path in HSDS.glob("*.json"):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        for ref in _refs(schema):
+            assert ref.partition("#")[0] in names | {""}, (path.name, ref)
+    readme = (HSDS / "README.md").read_text(encoding="utf-8")
+    assert "CC BY-SA 4.0" in readme and "openreferral/specification" in readme
+
+
+def test_openapi_document_validates_offline_with_every_ref_inside_it(client, monkeypatch):
+    document = client.get("/api/openapi.json").json()
+    _block_network(monkeypatch)
+    with pytest.raises(OSError):
+        urllib.request.urlopen("https://raw.githubusercontent.com/openreferral/")
+    openapi_spec_validator.validate(document)
+    refs = set(_refs(document))
+    assert "#/components/schemas/HsdsService" in refs
+    schemas = document["components"]["schemas"]
+    for ref in refs:
+        assert ref.startswith("#/components/schemas/"), ref
+        assert ref.removeprefix("#/components/schemas/").split("/")[0] in schemas, ref
+
+
+def test_hsds_page_validates_against_the_documents_embedded_schemas(client, catalogue):
+    document = client.get("/api/openapi.json").json()
+    page = client.get("/api/initiatieven/hsds/?page_size=100").json()
+    assert len(page["contents"]) == 2
+    validator = _document_validator(document, "HsdsPage")
+    errors = sorted(validator.iter_errors(page), key=str)
+    assert not errors, [error.message for error in errors]
+    broken = {**page, "contents": [{"id": "x", "name": "n", "status": "open"}]}
+    assert list(validator.iter_errors(broken))
+
+
+def test_json_answers_match_their_documented_schemas(client, catalogue):
+    document = client.get("/api/openapi.json").json()
+    for url, component in (
+        ("/api/initiatieven/", "InitiativePage"),
+        (f"/api/initiatieven/{catalogue['shown'].slug}/", "Initiative"),
+        (f"/api/initiatieven/{catalogue['hidden'].slug}/", "Initiative"),
+        ("/api/initiatieven/nope-niet-bestaand/", "Error"),
+        ("/api/initiatieven/?page=0", "Error"),
+    ):
+        data = client.get(url).json()
+        errors = sorted(_document_validator(document, component).iter_errors(data), key=str)
+        assert not errors, (url, [error.message for error in errors])
+
+
+# The schema keywords _query_params enforces; a parameter that declares any other would
+# promise a rule nobody checks.
+ENFORCED = {"type", "maxLength", "pattern", "enum", "minimum", "maximum", "items", "maxItems"}
+
+
+def _sample(schema: dict) -> str:
+    """A value the schema allows."""
+    if schema["type"] == "integer":
+        return str(schema["minimum"])
+    if "enum" in schema:
+        return schema["enum"][0]
+    return "a"
+
+
+def _breaking(schema: dict) -> list[tuple[str, list[str]]]:
+    """For each rule of a scalar schema, a value that breaks it: (rule, value)."""
+    if schema["type"] == "integer":
+        return [
+            ("type", ["abc"]),
+            ("type", ["1.5"]),
+            ("type", ["١"]),  # an Arabic-Indic digit, which int() would take
+            ("type", [" 1"]),
+            ("type", [""]),
+            ("minimum", [str(schema["minimum"] - 1)]),
+            ("maximum", [str(schema["maximum"] + 1)]),
+            ("maximum", ["9" * 5000]),
+        ]
+    broken = []
+    if "maxLength" in schema:
+        broken.append(("maxLength", ["a" * (schema["maxLength"] + 1)]))
+    if "enum" in schema:
+        broken.append(("enum", ["nope"]))
+    if "pattern" in schema:
+        broken += [("pattern", ["geen slug!"]), ("pattern", ["slug\n"]), ("pattern", [""])]
+    return broken
+
+
+def _query_parameters(document):
+    for path, item in document["paths"].items():
+        for parameter in item["get"].get("parameters", []):
+            if parameter["in"] == "query":
+                yield path, item["get"], parameter
+
+
+def test_every_declared_parameter_rule_is_enforced_and_its_bounds_accepted(client, catalogue):
+    """Walk the document: each declared constraint answers 400, its limit does not."""
+    document = client.get("/api/openapi.json").json()
+    walked = 0
+    for path, operation, parameter in _query_parameters(document):
+        name, schema = parameter["name"], parameter["schema"]
+        assert set(schema) - {"default"} <= ENFORCED, (name, schema)
+        cases = []
+        if schema["type"] == "array":
+            assert set(schema["items"]) <= ENFORCED, (name, schema)
+            item = schema["items"]
+            cases = [(rule, values) for rule, values in _breaking(item)]
+            cases.append(("maxItems", [_sample(item)] * (schema["maxItems"] + 1)))
+            limits = [[_sample(item)] * schema["maxItems"]]
+            if "maxLength" in item:
+                limits.append(["a" * item["maxLength"]])
+            limits += [[value] for value in item.get("enum", [])]
+        else:
+            if schema["type"] == "integer":
+                assert {"minimum", "maximum"} <= set(schema), name
+                limits = [[str(schema["minimum"])], [str(schema["maximum"])]]
+            else:
+                limits = [[value] for value in schema.get("enum", [])]
+                if "maxLength" in schema:
+                    limits.append(["é" * schema["maxLength"]])  # characters, not bytes
+            cases = _breaking(schema) + [("repeated", [_sample(schema)] * 2)]
+        for rule, values in cases:
+            response = client.get(path, {name: values})
+            assert response.status_code == 400, (path, name, rule, values[:2])
+            assert name in response.json()["error"]
+            assert "400" in operation["responses"]
+            walked += 1
+        for values in limits:
+            response = client.get(path, {name: values})
+            # The last page allowed is past these few results: 404, not 400.
+            assert response.status_code in (200, 404), (path, name, values[:2])
+            assert str(response.status_code) in operation["responses"]
+    assert walked > 40
+
+
+def test_the_probes_findings_answer_as_documented(client, catalogue):
+    document = client.get("/api/openapi.json").json()
+    parameters = {
+        p["name"]: p["schema"] for p in document["paths"]["/api/initiatieven/"]["get"]["parameters"]
+    }
+    assert parameters["q"]["maxLength"] == 200
+    assert parameters["page"]["maximum"] == 10**6
+    too_long = client.get("/api/initiatieven/", {"q": "zorg" * 50 + "x"})
+    assert too_long.status_code == 400 and "q" in too_long.json()["error"]
+    assert client.get("/api/initiatieven/", {"q": "é" * 200}).status_code == 200
+    assert client.get("/api/initiatieven/?page=1000001").status_code == 400
+    slug = document["paths"]["/api/initiatieven/{slug}/"]["get"]["parameters"][0]["schema"]
+    assert slug["pattern"] == "^[-a-zA-Z0-9_]+$" and slug["maxLength"] == 200
+    for path in (
+        "/api/initiatieven/geen%20slug/",
+        "/api/initiatieven/%FF/",
+        "/api/initiatieven/%ED%A0%80/",
+        "/api/initiatieven/" + "a" * 201 + "/",
+        "/api/initiatieven/a/b/",
+    ):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response["Content-Type"] == "application/json", path
+        assert "error" in response.json()
+
+
+@pytest.mark.parametrize("path", ["/api/nope/", "/api/", "/api/initiatieven/x/y/z"])
+def test_unknown_api_urls_are_json_404s_and_other_urls_the_friendly_page(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "openapi.json" in response.json()["error"]
+    page = client.get("/nergens-te-vinden/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+    assert "404.html" in [template.name for template in page.templates]
+
+
+@pytest.mark.parametrize("url", API_URLS)
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete", "options"])
+def test_other_methods_are_json_405s_without_a_csrf_page(catalogue, url, method):
+    response = getattr(Client(enforce_csrf_checks=True), method)(url)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert "not allowed" in response.json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("exception", "status", "template"),
+    [
+        (SuspiciousOperation("bad"), 400, "400.html"),
+        (PermissionDenied(), 403, "403.html"),
+        (Http404(), 404, "404.html"),
+        (RuntimeError("bug"), 500, "500.html"),
+    ],
+)
+def test_errors_are_json_under_api_and_friendly_pages_elsewhere(
+    catalogue, monkeypatch, exception, status, template
+):
+    def fail(slug):
+        raise exception
+
+    monkeypatch.setattr(selectors, "initiative_public", fail)
+    client = Client(raise_request_exception=False)
+    slug = catalogue["shown"].slug
+    response = client.get(f"/api/initiatieven/{slug}/")
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    assert set(response.json()) == {"error"}
+    page = client.get(f"/initiatieven/{slug}/")
+    assert page.status_code == status and page["Content-Type"].startswith("text/html")
+    assert template in [t.name for t in page.templates]
+
+
+def test_a_query_with_too_many_fields_is_a_json_400(client, db):
+    query = "&".join(f"type=t{number}" for number in range(1001))
+    response = client.get("/api/initiatieven/?" + query)
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert isinstance(response.json()["error"], str)
+    page = client.get("/initiatieven/?" + query)
+    assert page.status_code == 400 and "400.html" in [t.name for t in page.templates]
+
+
+@pytest.mark.parametrize("url", API_URLS[1:])
+def test_a_database_that_is_down_or_too_slow_is_a_json_503(catalogue, url):
+    def unavailable(execute, sql, params, many, context):
+        raise OperationalError("canceling statement due to statement timeout")
+
+    with connection.execute_wrapper(unavailable):
+        response = Client().get(url)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "database" in response.json()["error"]
+
+
+@pytest.mark.parametrize("url", API_URLS[1:])
+def test_any_other_database_error_is_a_json_500(catalogue, url):
+    def broken(execute, sql, params, many, context):
+        raise ProgrammingError("relation does not exist")
+
+    with connection.execute_wrapper(broken):
+        response = Client(raise_request_exception=False).get(url)
+    assert response.status_code == 500
+    assert response.json() == {"error": "server error"}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a real statement timeout")
+def test_a_real_postgresql_statement_timeout_is_a_json_503(catalogue):
+    def slow(execute, sql, params, many, context):
+        execute("SELECT pg_sleep(0.2)", None, False, context)
+        return execute(sql, params, many, context)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 20")  # ms; undone with the test's rollback
+    with connection.execute_wrapper(slow):
+        response = Client().get("/api/initiatieven/")
+    assert response.status_code == 503 and "database" in response.json()["error"]
