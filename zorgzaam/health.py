@@ -88,3 +88,17 @@ def healthz(request):
         body.update(status="error", database="unreachable")
         return JsonResponse(body, status=503)
     return JsonResponse(body, status=200 if cache_ok else 503)
+
+
+def is_backend_failure(error: BaseException | None) -> bool:
+    """The database or the cache failed or timed out: the site is unavailable, not broken."""
+    from django import db
+
+    if isinstance(error, db.OperationalError | db.InterfaceError):
+        return True
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:  # pragma: no cover - redis is a dependency
+        return False
+    return isinstance(error, RedisConnectionError | RedisTimeoutError)
