@@ -1,3 +1,6 @@
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -489,3 +492,35 @@ class ReportItem(models.Model):
     @property
     def is_big(self) -> bool:
         return self.kind == self.Kind.BOTTLENECK and self.severity in self.BIG_SEVERITIES
+
+
+def new_import_key() -> str:
+    """256 random bits: what the confirm form posts instead of the rows themselves."""
+    return secrets.token_urlsafe(32)
+
+
+class PendingImport(models.Model):
+    """A previewed spreadsheet import, waiting for the coordinator who uploaded it.
+
+    The rows stay here rather than in the page: a 5,000-row file is megabytes, more than a
+    form may post back. Valid for an hour, for that user only, and used once.
+    """
+
+    LIFETIME = timedelta(hours=1)
+
+    key = models.CharField(max_length=64, unique=True, default=new_import_key, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    rows = models.JSONField(_("rows"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("pending import")
+        verbose_name_plural = _("pending imports")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -7,7 +7,7 @@ emails the people involved after the transaction commits.
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -18,6 +18,7 @@ from .models import (
     InitiativeChange,
     InitiativeType,
     Municipality,
+    PendingImport,
     TargetGroup,
 )
 from .search import normalise
@@ -73,10 +74,13 @@ class InitiativeError(Exception):
         self.code = code
 
 
-def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
+def _slug_base(name: str) -> str:
     base = slugify(name)[:180] or "initiatief"
-    if base in RESERVED_SLUGS:
-        base = f"{base}-initiatief"
+    return f"{base}-initiatief" if base in RESERVED_SLUGS else base
+
+
+def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
+    base = _slug_base(name)
     slug, number = base, 1
     taken = Initiative.objects.exclude(pk=exclude_pk)
     while taken.filter(slug=slug).exists():
@@ -85,8 +89,12 @@ def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     return slug
 
 
-def search_fields(initiative: Initiative) -> dict[str, str]:
-    """The normalised text the search index holds for one initiative (needs its pk)."""
+def search_fields(initiative: Initiative, *, terms: dict | None = None) -> dict[str, str]:
+    """The normalised text the search index holds for one initiative.
+
+    Its terms (activities, target groups …) are read from the database, which needs its pk,
+    unless `terms` gives them, by field name.
+    """
     parts = [
         initiative.name,
         initiative.summary,
@@ -102,7 +110,8 @@ def search_fields(initiative: Initiative) -> dict[str, str]:
     if initiative.initiative_type_id:
         parts += [initiative.initiative_type.name, initiative.initiative_type.synonyms]
     for field in M2M_FIELDS:
-        for term in getattr(initiative, field).all():
+        chosen = getattr(initiative, field).all() if terms is None else terms.get(field, ())
+        for term in chosen:
             parts += [term.name, term.synonyms]
     return {
         "search_document": normalise(" ".join(part for part in parts if part)),
@@ -473,23 +482,96 @@ def initiatives_import(*, rows: list[dict[str, str]], user):
     plan = import_plan(rows)
     if plan.has_errors:
         raise ImportRejected(plan)
+    # New initiatives are inserted together, with their search text, terms and history: one
+    # by one through the usual services, 5,000 new rows took longer than a worker may.
+    created = []
+    taken = set(Initiative.objects.values_list("slug", flat=True))
     for line in plan.rows:
         values = dict(line.values)
         terms = {name: values.pop(name) for name in list(values) if name in TERM_FIELDS}
         if line.action == "create":
-            initiative = Initiative.objects.create(
-                slug=unique_slug(values["name"]),
+            initiative = Initiative(
+                slug=_free_slug(values["name"], taken),
                 publication=Initiative.Publication.PUBLISHED,
+                is_published=True,  # what save() would set; bulk_create does not call it
                 last_verified_on=timezone.localdate(),
                 last_verified_by=user_label(user),
                 **values,
             )
-            for name, chosen in terms.items():
-                getattr(initiative, name).set(chosen)
-            initiative_index(initiative=initiative)
-            _record(initiative, InitiativeChange.Action.SUBMITTED, user=user, note="import")
+            for key, value in search_fields(initiative, terms=terms).items():
+                setattr(initiative, key, value)
+            created.append((initiative, terms))
         elif line.action == "update":
             initiative_update(
                 initiative=line.initiative, user=user, data={**values, **terms}, note="import"
             )
+    if not created:
+        return plan
+    Initiative.objects.bulk_create([initiative for initiative, _terms in created])
+    for name in TERM_FIELDS:
+        field = Initiative._meta.get_field(name)
+        through = field.remote_field.through
+        through.objects.bulk_create(
+            through(**{field.m2m_column_name(): initiative.pk, field.m2m_reverse_name(): term.pk})
+            for initiative, terms in created
+            for term in terms.get(name, ())
+        )
+    InitiativeChange.objects.bulk_create(
+        InitiativeChange(
+            initiative=initiative,
+            action=InitiativeChange.Action.SUBMITTED,
+            user=user if user is not None and user.is_authenticated else None,
+            note="import",
+        )
+        for initiative, _terms in created
+    )
+    catalogue_changed()
     return plan
+
+
+def _free_slug(name: str, taken: set[str]) -> str:
+    """unique_slug() against a set of the slugs in use, which it adds the new one to."""
+    base = _slug_base(name)
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    taken.add(slug)
+    return slug
+
+
+class ImportExpired(InitiativeError):
+    """The previewed import is gone: already imported, expired, or not this user's."""
+
+    def __init__(self):
+        super().__init__("import_expired")
+
+
+def pending_import_create(*, rows: list[dict[str, str]], user) -> PendingImport:
+    """Keep previewed rows for their confirm; the user's earlier preview and expired ones go.
+
+    Clearing them here keeps the table at about one row per coordinator, and rows holding
+    contact details no longer than until the next preview.
+    """
+    with transaction.atomic():
+        PendingImport.objects.filter(
+            Q(user=user) | Q(created_at__lt=timezone.now() - PendingImport.LIFETIME)
+        ).delete()
+        return PendingImport.objects.create(rows=rows, user=user)
+
+
+@transaction.atomic
+def pending_import_confirm(*, key: str, user):
+    """Import what this user previewed under `key`, once: a second confirm is refused.
+
+    The pending import is deleted in the same transaction as the import is written, and
+    only the confirm that deleted it goes on (a concurrent one waits for the row and then
+    deletes nothing). If the rows are rejected now, nothing changes, the pending import
+    included.
+    """
+    pending = PendingImport.objects.filter(
+        key=key, user=user, created_at__gte=timezone.now() - PendingImport.LIFETIME
+    ).first()
+    if pending is None or PendingImport.objects.filter(pk=pending.pk).delete()[0] != 1:
+        raise ImportExpired()
+    return initiatives_import(rows=pending.rows, user=user)

@@ -542,16 +542,13 @@ def area_overview(request):
 
 # Spreadsheets ----------------------------------------------------------------------------
 
-IMPORT_SALT = "initiatives.import"
-IMPORT_MAX_AGE = 60 * 60
-
 
 @coordinator_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def initiative_import(request):
-    """Step 1: upload; the answer is the preview. Nothing is written here."""
+    """Step 1: upload; the answer is the preview. Only the rows to confirm are kept."""
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
-    plan = payload = None
+    plan = pending = None
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -561,13 +558,14 @@ def initiative_import(request):
                 form.add_error("file", error.message)
             else:
                 plan = spreadsheets.import_plan(rows)
-                payload = signing.dumps(rows, salt=IMPORT_SALT, compress=True)
+                if not plan.has_errors:
+                    pending = services.pending_import_create(rows=rows, user=request.user)
         if form.errors:
             status = 400
     return render(
         request,
         "initiatives/initiative_import.html",
-        {"form": form, "plan": plan, "payload": payload},
+        {"form": form, "plan": plan, "pending": pending},
         status=status,
     )
 
@@ -577,19 +575,21 @@ def initiative_import(request):
 def initiative_import_confirm(request):
     """Step 2: write what the preview showed, all or nothing."""
     try:
-        rows = signing.loads(
-            request.POST.get("payload", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE
+        plan = services.pending_import_confirm(key=request.POST.get("key", ""), user=request.user)
+    except services.ImportExpired:
+        messages.error(
+            request,
+            _(
+                "This preview was already imported, or it has expired. Upload the file again "
+                "to see what it would change."
+            ),
         )
-    except signing.BadSignature:
-        messages.error(request, _("The preview has expired. Please upload the file again."))
         return redirect("initiatives:import")
-    try:
-        plan = services.initiatives_import(rows=rows, user=request.user)
     except services.ImportRejected as rejected:
         return render(
             request,
             "initiatives/initiative_import.html",
-            {"form": ImportForm(), "plan": rejected.plan, "payload": None},
+            {"form": ImportForm(), "plan": rejected.plan, "pending": None},
             status=400,
         )
     summary = plan.summary
