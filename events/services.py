@@ -294,9 +294,7 @@ def attendee_update(
 ) -> Registration:
     """An organiser's edit of an attendee: the details and the party size, or nothing."""
     with transaction.atomic():
-        Registration.objects.filter(pk=registration.pk).update(
-            **details, updated_at=timezone.now()
-        )
+        Registration.objects.filter(pk=registration.pk).update(**details, updated_at=timezone.now())
         registration = Registration.objects.get(pk=registration.pk)
         if party_size != registration.party_size:
             registration = registration_update(
