@@ -6,8 +6,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from zorgzaam.forms import ModelLimitsMixin
+
 from . import selectors
-from .models import Event, ProgrammeItem, Registration
+from .models import Event, OrganiserMessage, ProgrammeItem, Registration
 
 # Characters that never belong in a name or short text: control characters except
 # tab and newline. They are refused rather than stored.
@@ -80,16 +82,16 @@ class SessionChoiceMixin:
         return chosen
 
 
-class RegistrationForm(SessionChoiceMixin, HoneypotMixin, forms.Form):
+class RegistrationForm(ModelLimitsMixin, SessionChoiceMixin, HoneypotMixin, forms.Form):
+    limits_model = Registration
+
     name = forms.CharField(
         label=_("Your name"),
-        max_length=200,
         validators=[_no_control_characters],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
         label=_("Your email address"),
-        max_length=254,
         help_text=_("We send your ticket to this address."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -103,7 +105,6 @@ class RegistrationForm(SessionChoiceMixin, HoneypotMixin, forms.Form):
     phone = forms.CharField(
         label=_("Phone number"),
         required=False,
-        max_length=30,
         validators=[_no_control_characters],
         help_text=_("Only if we may call you about this meeting."),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
@@ -116,20 +117,17 @@ class RegistrationForm(SessionChoiceMixin, HoneypotMixin, forms.Form):
     organisation = forms.CharField(
         label=_("Organisation"),
         required=False,
-        max_length=200,
         validators=[_no_control_characters],
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     topic = forms.CharField(
         label=_("What would you like to talk about at the meeting?"),
         required=False,
-        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     needs = forms.CharField(
         label=_("Do you need anything to take part? For example a wheelchair space or a diet."),
         required=False,
-        max_length=1000,
         help_text=_("Only the organisers of this meeting see this."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -262,9 +260,11 @@ ProgrammeFormSet = forms.inlineformset_factory(
 )
 
 
-class EventDuplicateForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    slug = forms.SlugField(label=_("Short name in the web address"), max_length=100)
+class EventDuplicateForm(ModelLimitsMixin, forms.Form):
+    limits_model = Event
+
+    title = forms.CharField(label=_("Title"))
+    slug = forms.SlugField(label=_("Short name in the web address"))
     starts_at = forms.DateTimeField(label=_("Starts"), widget=DateTimeLocalInput())
 
     def clean_slug(self):
@@ -274,10 +274,12 @@ class EventDuplicateForm(forms.Form):
         return slug
 
 
-class AttendeeAddForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200, validators=[_no_control_characters])
-    email = forms.EmailField(label=_("Email address"), max_length=254)
-    phone = forms.CharField(label=_("Phone number"), max_length=30, required=False)
+class AttendeeAddForm(ModelLimitsMixin, forms.Form):
+    limits_model = Registration
+
+    name = forms.CharField(label=_("Name"), validators=[_no_control_characters])
+    email = forms.EmailField(label=_("Email address"))
+    phone = forms.CharField(label=_("Phone number"), required=False)
     party_size = forms.IntegerField(label=_("Number of people"), min_value=1, initial=1)
     role = forms.ChoiceField(
         label=_("Background"),
@@ -286,7 +288,6 @@ class AttendeeAddForm(forms.Form):
     )
     consent_note = forms.CharField(
         label=_("How did they agree to be registered?"),
-        max_length=300,
         help_text=_("For example: “by phone on 3 May, agreed to receive email”."),
     )
     check_in_now = forms.BooleanField(label=_("Check in straight away (walk-in)"), required=False)
@@ -321,15 +322,15 @@ class AttendeeEditForm(forms.ModelForm):
         return name
 
 
-class MessageForm(forms.Form):
+class MessageForm(ModelLimitsMixin, forms.Form):
+    limits_model = OrganiserMessage
+
     audience = forms.ChoiceField(label=_("To"), choices=[])
-    subject = forms.CharField(label=_("Subject"), max_length=200)
-    body = forms.CharField(label=_("Message"), max_length=5000, widget=forms.Textarea)
+    subject = forms.CharField(label=_("Subject"))
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import OrganiserMessage
-
         self.fields["audience"].choices = OrganiserMessage.Audience.choices
 
 

@@ -4,8 +4,18 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from events.forms import HoneypotMixin
+from zorgzaam.forms import ModelLimitsMixin, model_max_length
 
-from .models import POSTCODE_AREA, Activity, Initiative, InitiativeType, Municipality, TargetGroup
+from .models import (
+    POSTCODE_AREA,
+    Activity,
+    CorrectionReport,
+    Initiative,
+    InitiativeType,
+    Municipality,
+    ReportItem,
+    TargetGroup,
+)
 from .selectors import FACET_PARAMS, SORTS, CatalogueQuery
 from .services import EDITABLE_FIELDS, M2M_FIELDS
 
@@ -44,12 +54,12 @@ class MunicipalityChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.province.name})"
 
 
-class SubmissionForm(HoneypotMixin, forms.Form):
+class SubmissionForm(ModelLimitsMixin, HoneypotMixin, forms.Form):
     """The public form to add an initiative (B1 language, few required fields)."""
 
-    name = forms.CharField(
-        label=_("Name of the initiative"), max_length=200, validators=[_no_control_characters]
-    )
+    limits_model = Initiative
+
+    name = forms.CharField(label=_("Name of the initiative"), validators=[_no_control_characters])
     initiative_type = forms.ModelChoiceField(
         label=_("What kind of initiative is it?"),
         queryset=InitiativeType.objects.all(),
@@ -63,20 +73,17 @@ class SubmissionForm(HoneypotMixin, forms.Form):
     )
     place = forms.CharField(
         label=_("Village, town or neighbourhood"),
-        max_length=120,
         required=False,
         validators=[_no_control_characters],
     )
     postcode_area = forms.CharField(
         label=_("Postcode (only the 4 digits)"),
-        max_length=4,
         required=False,
         validators=[POSTCODE_AREA],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     summary = forms.CharField(
         label=_("In one sentence: what do you do?"),
-        max_length=300,
         required=False,
         validators=[_no_control_characters],
     )
@@ -103,14 +110,12 @@ class SubmissionForm(HoneypotMixin, forms.Form):
     )
     contact_name = forms.CharField(
         label=_("Contact person"),
-        max_length=120,
         required=False,
         validators=[_no_control_characters],
     )
     contact_email = forms.EmailField(label=_("Contact email"), required=False)
     contact_phone = forms.CharField(
         label=_("Contact phone"),
-        max_length=30,
         required=False,
         validators=[_no_control_characters],
     )
@@ -121,7 +126,6 @@ class SubmissionForm(HoneypotMixin, forms.Form):
     )
     submitter_name = forms.CharField(
         label=_("Your name"),
-        max_length=120,
         validators=[_no_control_characters],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
@@ -136,7 +140,9 @@ class SubmissionForm(HoneypotMixin, forms.Form):
     )
 
 
-class CorrectionForm(HoneypotMixin, forms.Form):
+class CorrectionForm(ModelLimitsMixin, HoneypotMixin, forms.Form):
+    limits_model = CorrectionReport
+
     message = forms.CharField(
         label=_("What is wrong or has changed?"),
         max_length=3000,
@@ -144,7 +150,6 @@ class CorrectionForm(HoneypotMixin, forms.Form):
     )
     reporter_name = forms.CharField(
         label=_("Your name (optional)"),
-        max_length=120,
         required=False,
         validators=[_no_control_characters],
     )
@@ -155,8 +160,11 @@ class CorrectionForm(HoneypotMixin, forms.Form):
     )
 
 
-class InitiativeEditForm(forms.ModelForm):
+class InitiativeEditForm(ModelLimitsMixin, forms.ModelForm):
     """What a coordinator can change while reviewing an entry."""
+
+    # ModelForm limits the fields it makes itself; this also covers the ones declared here.
+    limits_model = Initiative
 
     municipality = MunicipalityChoiceField(
         label=_("Municipality"),
@@ -204,8 +212,6 @@ SEVERITY_NONE = ""
 
 
 def _severity_choices():
-    from .models import ReportItem
-
     return [(SEVERITY_NONE, _("no knelpunt")), *ReportItem.Severity.choices]
 
 
@@ -228,8 +234,6 @@ class BottleneckReportForm(HoneypotMixin, forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from .models import ReportItem
-
         super().__init__(*args, **kwargs)
         # Two fields per category, in the order of ReportItem.Category.
         self.category_rows = []
@@ -242,7 +246,7 @@ class BottleneckReportForm(HoneypotMixin, forms.Form):
             )
             self.fields[f"description_{value}"] = forms.CharField(
                 label=_("Short description (optional)"),
-                max_length=300,
+                max_length=model_max_length(ReportItem, "description"),
                 required=False,
                 validators=[_no_control_characters],
             )

@@ -1,6 +1,11 @@
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zorgzaam.settings")
-application = get_asgi_application()
+django.setup(set_prefix=False)
+
+# Django's handler, with requests that survive any charset in their Content-Type.
+from zorgzaam.handlers import ASGIHandler  # noqa: E402
+
+application = ASGIHandler()

@@ -88,7 +88,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zorgzaam.middleware.DutchFirstLocaleMiddleware",
-    "zorgzaam.middleware.RejectNullCharactersMiddleware",
+    "zorgzaam.middleware.RejectUnreadableInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

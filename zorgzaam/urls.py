@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
 from events import views as event_views
 
+from .forms import AdminLoginForm, LoginForm
 from .health import healthz
 
 urlpatterns = [
@@ -24,6 +26,13 @@ urlpatterns = [
     ),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The login form refuses a username longer than a username can be (before django-axes
+    # records the attempt in a 255-character column).
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
@@ -39,5 +48,6 @@ handler403 = "zorgzaam.errors.permission_denied"
 handler404 = "zorgzaam.errors.page_not_found"
 handler500 = "zorgzaam.errors.server_error"
 
+admin.site.login_form = AdminLoginForm
 admin.site.site_header = "Zorgzaam"
 admin.site.site_title = "Zorgzaam"

@@ -1,6 +1,11 @@
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zorgzaam.settings")
-application = get_wsgi_application()
+django.setup(set_prefix=False)
+
+# Django's handler, with requests that survive any charset in their Content-Type.
+from zorgzaam.handlers import WSGIHandler  # noqa: E402
+
+application = WSGIHandler()
