@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Activity,
@@ -10,6 +11,7 @@ from .models import (
     InitiativeType,
     Municipality,
     PartnerKind,
+    PendingImport,
     Province,
     ReportItem,
     TargetGroup,
@@ -110,3 +112,29 @@ class ReportItemAdmin(admin.ModelAdmin):
     list_filter = ["kind", "category", "severity"]
     list_select_related = ["report__initiative"]
     raw_id_fields = ["report"]
+
+
+@admin.register(PendingImport)
+class PendingImportAdmin(admin.ModelAdmin):
+    """Previews waiting for their coordinator's confirmation: who and when, not the rows."""
+
+    list_display = ["user", "created_at", "row_count"]
+    fields = ["user", "created_at", "row_count"]
+    readonly_fields = fields
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("rows"))
+    def row_count(self, obj) -> int:
+        return len(obj.rows)
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
