@@ -295,7 +295,7 @@ class AttendeeAddForm(ModelLimitsMixin, forms.Form):
 
 class AttendeeEditForm(forms.ModelForm):
     # Not saved by the form: a new party size goes through the capacity rules.
-    party_size = forms.IntegerField(label=_("Number of people"), min_value=1, max_value=99)
+    party_size = forms.IntegerField(label=_("Number of people"), min_value=1)
 
     class Meta:
         model = Registration
@@ -303,8 +303,13 @@ class AttendeeEditForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["party_size"].initial = self.instance.party_size
-        self.fields["party_size"].widget.attrs["max"] = self.instance.event.max_party_size
+        # At most what the meeting allows per sign-up (the same rule as the public form).
+        self.fields["party_size"] = forms.IntegerField(
+            label=_("Number of people"),
+            min_value=1,
+            max_value=self.instance.event.max_party_size,
+            initial=self.instance.party_size,
+        )
 
     def clean_email(self):
         """Another active registration for this meeting may not have the address already."""
