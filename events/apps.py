@@ -9,7 +9,12 @@ class EventsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from zorgzaam import personal_data
+
+        from .personal_data import EventsPersonalData
         from .roles import ensure_groups
+
+        personal_data.register(EventsPersonalData())
 
         # Runs after the last app's post_migrate too, when every permission exists.
         post_migrate.connect(ensure_groups, dispatch_uid="events_ensure_groups")

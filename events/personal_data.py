@@ -1,18 +1,15 @@
-"""Everything the site holds about one email address: to hand it over, or to erase it.
+"""What the meetings hold about people: registrations and the emails sent to them.
 
-Tables with addresses: registrations (and the emails sent to them), initiatives (contact
-and submitter), correction reports, and the moderation log's recorded field changes.
+The meetings' provider for the personal-data registry (`zorgzaam.personal_data`), and the
+download an attendee takes from their own registration page.
 """
 
-from django.db import transaction
-from django.db.models import Q
+from datetime import datetime
 
-from initiatives.models import CorrectionReport, Initiative, InitiativeChange
+from django.db import transaction
 
 from .models import Registration
-from .services import registration_erase
-
-ERASED = "[gewist]"
+from .services import registration_erase, registrations_anonymise
 
 
 def _registration_record(registration: Registration) -> dict:
@@ -66,77 +63,24 @@ def _registrations(email: str):
     )
 
 
-def _changes(email: str):
-    return InitiativeChange.objects.filter(changes__icontains=email)
+class EventsPersonalData:
+    label = "events"
 
+    def export(self, *, email: str) -> dict:
+        return {"registrations": [_registration_record(r) for r in _registrations(email)]}
 
-def personal_data_export(*, email: str) -> dict:
-    email = email.strip()
-    initiatives = Initiative.objects.filter(
-        Q(contact_email__iexact=email) | Q(submitter_email__iexact=email)
-    )
-    return {
-        "email": email,
-        "registrations": [_registration_record(r) for r in _registrations(email)],
-        "initiatives": [
-            {
-                "initiative": initiative.name,
-                "as_contact": initiative.contact_email.lower() == email.lower(),
-                "contact_name": initiative.contact_name,
-                "contact_phone": initiative.contact_phone,
-                "contact_consent": initiative.contact_consent,
-                "as_submitter": initiative.submitter_email.lower() == email.lower(),
-                "submitter_name": initiative.submitter_name,
+    def erase(self, *, email: str) -> dict[str, int]:
+        """Cancel (the place goes to the waiting list) and anonymise each registration."""
+        registrations = list(_registrations(email))
+        for registration in registrations:
+            registration_erase(registration=registration)
+        return {"registrations": len(registrations)}
+
+    def purge(self, *, now: datetime, cutoff: datetime) -> dict[str, int]:
+        """Anonymise the registrations (and email log) of meetings that ended before `cutoff`."""
+        with transaction.atomic():
+            return {
+                "registrations": registrations_anonymise(
+                    registrations=Registration.objects.filter(event__ends_at__lt=cutoff)
+                )
             }
-            for initiative in initiatives
-        ],
-        "correction_reports": [
-            {
-                "initiative": report.initiative.name,
-                "message": report.message,
-                "reporter_name": report.reporter_name,
-                "reported": report.created_at.isoformat(),
-            }
-            for report in CorrectionReport.objects.filter(
-                reporter_email__iexact=email
-            ).select_related("initiative")
-        ],
-        "moderation_log_entries": _changes(email).count(),
-    }
-
-
-def _scrub(value, email: str):
-    if isinstance(value, str):
-        return ERASED if email.lower() in value.lower() else value
-    if isinstance(value, dict):
-        return {key: _scrub(item, email) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_scrub(item, email) for item in value]
-    return value
-
-
-def personal_data_erase(*, email: str) -> dict:
-    """Erase the address everywhere; returns how many rows of each kind were touched."""
-    email = email.strip()
-    counts = {}
-    registrations = list(_registrations(email))
-    for registration in registrations:
-        registration_erase(registration=registration)
-    counts["registrations"] = len(registrations)
-    with transaction.atomic():
-        counts["initiative_contacts"] = Initiative.objects.filter(
-            contact_email__iexact=email
-        ).update(contact_name="", contact_email="", contact_phone="", contact_consent=False)
-        counts["initiative_submitters"] = Initiative.objects.filter(
-            submitter_email__iexact=email
-        ).update(submitter_name="", submitter_email="")
-        counts["correction_reports"] = CorrectionReport.objects.filter(
-            reporter_email__iexact=email
-        ).update(reporter_name="", reporter_email="")
-        changes = list(_changes(email))
-        for change in changes:
-            change.changes = _scrub(change.changes, email)
-            change.note = _scrub(change.note, email)
-            change.save(update_fields=["changes", "note"])
-        counts["moderation_log_entries"] = len(changes)
-    return counts

@@ -348,32 +348,6 @@ def registration_erase(*, registration: Registration) -> None:
         registrations_anonymise(registrations=Registration.objects.filter(pk=registration.pk))
 
 
-def personal_data_purge(*, days: int) -> dict:
-    """The retention policy, run daily: returns how many rows of each kind were cleaned.
-
-    Registrations of meetings that ended more than `days` ago are anonymised (with their
-    email log); finished background-task records and login-attempt records of the same
-    age are deleted.
-    """
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-    from django_tasks_db.models import DBTaskResult
-
-    cutoff = timezone.now() - timedelta(days=days)
-    with transaction.atomic():
-        counts = {
-            "registrations": registrations_anonymise(
-                registrations=Registration.objects.filter(event__ends_at__lt=cutoff)
-            )
-        }
-        counts["task_results"] = DBTaskResult.objects.filter(finished_at__lt=cutoff).delete()[0]
-        counts["login_records"] = (
-            AccessAttempt.objects.filter(attempt_time__lt=cutoff).delete()[0]
-            + AccessLog.objects.filter(attempt_time__lt=cutoff).delete()[0]
-            + AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()[0]
-        )
-    return counts
-
-
 TICKET_CODE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 

@@ -9,8 +9,13 @@ class InitiativesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from zorgzaam import personal_data
+
+        from .personal_data import InitiativesPersonalData
         from .reference_data import ensure_loaded
         from .search import ensure_index
+
+        personal_data.register(InitiativesPersonalData())
 
         post_migrate.connect(ensure_index, sender=self, dispatch_uid="initiatives_search_index")
         # A flush (between transactional tests) empties the reference tables; reload them.
@@ -22,7 +27,10 @@ class InitiativesConfig(AppConfig):
 
         from .selectors import catalogue_changed
 
+        # A pending import is a coordinator's preview, not yet part of the catalogue.
         for model in self.get_models():
+            if model is self.get_model("PendingImport"):
+                continue
             for signal in (post_save, post_delete):
                 signal.connect(catalogue_changed, sender=model, dispatch_uid=f"facets-{model}")
         for field in self.get_model("Initiative")._meta.many_to_many:

@@ -1,10 +1,10 @@
-import json
+from datetime import timedelta
 
-from django.core.management import call_command
-from django.db import connection
+from django.utils import timezone
 
 from events import services
-from events.models import Registration
+from events.models import OutgoingEmail, Registration
+from events.personal_data import EventsPersonalData
 
 
 def test_attendee_downloads_own_data_as_json(client, event):
@@ -23,72 +23,42 @@ def test_attendee_downloads_own_data_as_json(client, event):
     assert f"/aanmelding/{token}/gegevens.json" in client.get(response["Location"]).text
 
 
-def _text_columns_containing(needle: str) -> list[str]:
-    """Search every text column of every table for a value (the retention promise)."""
-    found = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names():
-            description = connection.introspection.get_table_description(cursor, table)
-            for column in description:
-                # Names come from the database's own catalogue, not from input.
-                sql = f'SELECT COUNT(*) FROM "{table}" WHERE CAST("{column.name}" AS TEXT) LIKE %s'
-                cursor.execute(sql, [f"%{needle}%"])
-                if cursor.fetchone()[0]:
-                    found.append(f"{table}.{column.name}")
-    return found
-
-
-def test_erase_personal_data_command_leaves_the_address_nowhere(event, make_event, capsys):
-    from initiatives.models import CorrectionReport, Initiative, InitiativeType, Municipality
-
-    services.registration_create(
-        event=event, name="Ans", email="ans@example.org", phone="0612", needs="dieet"
-    )
-    other = make_event(capacity=5)
+def test_events_provider_exports_every_registration_of_the_address(event, make_event):
+    services.registration_create(event=event, name="Ans", email="ans@example.org")
+    other = make_event(capacity=5, title="Tweede avond")
     services.registration_create(event=other, name="Ans", email="ANS@example.org")
-    initiative = Initiative.objects.create(
-        name="Buurtkracht Oost",
-        slug="buurtkracht-oost",
-        initiative_type=InitiativeType.objects.first(),
-        municipality=Municipality.objects.get(code="GM0363"),
-        contact_name="Ans",
-        contact_email="ans@example.org",
-        submitter_email="ans@example.org",
-    )
-    CorrectionReport.objects.create(
-        initiative=initiative, message="Adres klopt niet", reporter_email="ans@example.org"
-    )
-    assert _text_columns_containing("ans@example.org")
+    services.registration_create(event=other, name="Bert", email="bert@example.org")
 
-    call_command("export_personal_data", "ans@example.org")
-    exported = json.loads(capsys.readouterr().out)
-    assert len(exported["registrations"]) == 2
-
-    call_command("erase_personal_data", "ans@example.org")
-    assert _text_columns_containing("ans@example.org") == []
-    assert Registration.objects.filter(status="cancelled").count() == 2
+    exported = EventsPersonalData().export(email="ans@example.org")
+    assert sorted(r["meeting"] for r in exported["registrations"]) == [
+        "Buurtbijeenkomst",
+        "Tweede avond",
+    ]
+    assert all(r["emails_sent"] for r in exported["registrations"])
 
 
-def test_purge_leaves_no_personal_data_of_old_meetings(make_event):
-    from datetime import timedelta
+def test_events_provider_erase_cancels_and_anonymises(event):
+    services.registration_create(event=event, name="Ans", email="ans@example.org")
+    services.registration_create(event=event, name="Bert", email="bert@example.org")
 
-    from django.utils import timezone
+    assert EventsPersonalData().erase(email="ans@example.org") == {"registrations": 1}
+    erased = Registration.objects.get(erased_at__isnull=False)
+    assert erased.status == Registration.Status.CANCELLED and erased.name == ""
+    assert not OutgoingEmail.objects.filter(registration=erased).exists()
+    assert Registration.objects.get(erased_at__isnull=True).name == "Bert"
 
+
+def test_events_provider_purges_registrations_of_meetings_ended_before_the_cutoff(make_event):
     now = timezone.now()
     old = make_event(
         capacity=10,
-        starts_at=now - timedelta(days=40, hours=3),
-        ends_at=now - timedelta(days=40),
+        starts_at=now - timedelta(days=2, hours=3),
+        ends_at=now - timedelta(days=2),
         registration_closes_at=now + timedelta(days=1),
     )
-    services.registration_create(
-        event=old,
-        name="Zeldzame Naam",
-        email="zeldzaam@example.org",
-        phone="0699887766",
-        needs="glutenvrij-dieet",
-        topic="vervoer naar de markt",
-    )
-    call_command("purge_personal_data", verbosity=0)
-    for needle in ("Zeldzame Naam", "zeldzaam@example.org", "0699887766", "glutenvrij", "markt"):
-        assert _text_columns_containing(needle) == [], needle
+    services.registration_create(event=old, name="Ans", email="ans@example.org")
+    provider = EventsPersonalData()
+
+    assert provider.purge(now=now, cutoff=now - timedelta(days=3)) == {"registrations": 0}
+    assert provider.purge(now=now, cutoff=now - timedelta(days=1)) == {"registrations": 1}
+    assert Registration.objects.get().erased_at is not None

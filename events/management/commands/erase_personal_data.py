@@ -1,12 +1,13 @@
 from django.core.management.base import BaseCommand
 
-from events.personal_data import personal_data_erase
+from zorgzaam.personal_data import personal_data_erase
 
 
 class Command(BaseCommand):
     help = (
-        "Erase one email address everywhere (AVG art. 17): registrations are cancelled and "
-        "anonymised, initiative contact and submitter details and correction reports cleared."
+        "Erase one email address everywhere (AVG art. 17), through every app's personal-data "
+        "provider: registrations are cancelled and anonymised, initiative contact and "
+        "submitter details and correction reports cleared, login and task records deleted."
     )
 
     def add_arguments(self, parser):

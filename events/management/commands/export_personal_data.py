@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from events.personal_data import personal_data_export
+from zorgzaam.personal_data import personal_data_export
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from events.services import personal_data_purge
+from zorgzaam.personal_data import personal_data_purge
 
 
 class Command(BaseCommand):
@@ -17,6 +17,6 @@ class Command(BaseCommand):
         counts = personal_data_purge(days=days)
         self.stdout.write(
             f"Personal data erased from {counts['registrations']} registration(s); "
-            f"{counts['task_results']} task record(s) and {counts['login_records']} "
-            "login record(s) deleted."
+            f"{counts['task_results']} task record(s), {counts['login_records']} "
+            f"login record(s) and {counts['pending_imports']} pending import(s) deleted."
         )
