@@ -7,6 +7,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from zorgzaam.spreadsheets import formula_safe
+
 from .models import Event, Registration
 
 HEADERS = [
@@ -78,20 +80,13 @@ def rows(event: Event, registrations, *, with_needs: bool) -> list[list]:
     return result
 
 
-def _safe_cell(value):
-    """Neutralise text that a spreadsheet would run as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def as_csv(event: Event, registrations, *, with_needs: bool) -> bytes:
     buffer = io.StringIO()
     # Semicolons and a byte-order mark: what Excel with Dutch settings opens correctly.
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(HEADERS + ([NEEDS_HEADER] if with_needs else []))
     for row in rows(event, registrations, with_needs=with_needs):
-        writer.writerow([_safe_cell(value) for value in row])
+        writer.writerow([formula_safe(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -103,7 +98,7 @@ def as_xlsx(event: Event, registrations, *, with_needs: bool) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows(event, registrations, with_needs=with_needs):
-        sheet.append([_safe_cell(value) for value in row])
+        sheet.append([formula_safe(value) for value in row])
     sheet.freeze_panes = "A2"
     for column in sheet.columns:
         width = max(len(str(cell.value or "")) for cell in column)

@@ -6,39 +6,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from zorgzaam.forms import ModelLimitsMixin
+from zorgzaam.forms import HoneypotMixin, ModelLimitsMixin
+from zorgzaam.validators import no_control_characters
 
 from . import selectors
 from .models import Event, OrganiserMessage, ProgrammeItem, Registration
-
-# Characters that never belong in a name or short text: control characters except
-# tab and newline. They are refused rather than stored.
-_CONTROL = {chr(c) for c in range(32) if c not in (9, 10, 13)} | {chr(127)}
-
-
-def _no_control_characters(value: str) -> None:
-    if any(char in _CONTROL for char in value):
-        raise ValidationError(_("Please remove the special characters."), code="control")
-
-
-class HoneypotMixin(forms.Form):
-    """A field people never see or fill in; spam bots fill in every field."""
-
-    homepage = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-
-    def clean_homepage(self):
-        if self.cleaned_data.get("homepage"):
-            raise ValidationError(_("Leave this field empty."), code="honeypot")
-        return ""
-
-    def _post_clean(self):
-        super()._post_clean()
-        # Not data: keep it out of what views hand to services.
-        getattr(self, "cleaned_data", {}).pop("homepage", None)
 
 
 class SessionChoiceMixin:
@@ -87,7 +59,7 @@ class RegistrationForm(ModelLimitsMixin, SessionChoiceMixin, HoneypotMixin, form
 
     name = forms.CharField(
         label=_("Your name"),
-        validators=[_no_control_characters],
+        validators=[no_control_characters],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
@@ -105,7 +77,7 @@ class RegistrationForm(ModelLimitsMixin, SessionChoiceMixin, HoneypotMixin, form
     phone = forms.CharField(
         label=_("Phone number"),
         required=False,
-        validators=[_no_control_characters],
+        validators=[no_control_characters],
         help_text=_("Only if we may call you about this meeting."),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
@@ -117,7 +89,7 @@ class RegistrationForm(ModelLimitsMixin, SessionChoiceMixin, HoneypotMixin, form
     organisation = forms.CharField(
         label=_("Organisation"),
         required=False,
-        validators=[_no_control_characters],
+        validators=[no_control_characters],
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     topic = forms.CharField(
@@ -277,7 +249,7 @@ class EventDuplicateForm(ModelLimitsMixin, forms.Form):
 class AttendeeAddForm(ModelLimitsMixin, forms.Form):
     limits_model = Registration
 
-    name = forms.CharField(label=_("Name"), validators=[_no_control_characters])
+    name = forms.CharField(label=_("Name"), validators=[no_control_characters])
     email = forms.EmailField(label=_("Email address"))
     phone = forms.CharField(label=_("Phone number"), required=False)
     party_size = forms.IntegerField(label=_("Number of people"), min_value=1, initial=1)
@@ -323,7 +295,7 @@ class AttendeeEditForm(forms.ModelForm):
 
     def clean_name(self):
         name = self.cleaned_data["name"]
-        _no_control_characters(name)
+        no_control_characters(name)
         return name
 
 

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_ratelimit.decorators import ratelimit
+
+from zorgzaam.ratelimit import limit_posts
 
 from . import exports, selectors, services
 from .forms import (
@@ -427,7 +428,7 @@ def checkin_page(request, event):
 
 @organiser_required
 @require_POST
-@ratelimit(key="ip", rate=lambda g, r: settings.RATELIMIT_SCAN_PER_IP, method="POST")
+@limit_posts("RATELIMIT_SCAN_PER_IP")
 def checkin_scan(request, event):
     result = services.checkin_perform(
         event=event, code=request.POST.get("code", ""), user=request.user

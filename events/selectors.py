@@ -4,8 +4,9 @@ from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from zorgzaam.roles import COORDINATORS, ORGANISERS, user_group_names, user_is_coordinator  # noqa: F401
+
 from .models import Event, Registration
-from .roles import COORDINATORS, ORGANISERS, user_group_names, user_is_coordinator  # noqa: F401
 
 
 def events_public() -> QuerySet[Event]:
@@ -146,3 +147,10 @@ def event_counts(event: Event) -> dict:
     )
     rows["capacity"] = event.capacity
     return rows
+
+
+def events_upcoming_for_initiative(initiative):
+    """Published meetings still to come that the initiative hosts, soonest first."""
+    return initiative.events.filter(
+        status=Event.Status.PUBLISHED, ends_at__gte=timezone.now()
+    ).order_by("starts_at")

@@ -11,9 +11,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_http_methods
-from django_ratelimit.decorators import ratelimit
 
-from initiatives.models import Initiative
+from zorgzaam.ratelimit import limit_posts
 
 from . import selectors, services
 from .calendar import event_ics as build_event_ics
@@ -48,17 +47,6 @@ def _error_message(code: str) -> str:
     return message() if message else _("Something went wrong. Please try again.")
 
 
-def home(request):
-    return render(
-        request,
-        "home.html",
-        {
-            "events": selectors.events_upcoming()[:6],
-            "initiative_count": Initiative.objects.filter(is_published=True).count(),
-        },
-    )
-
-
 def event_list(request):
     return render(
         request,
@@ -78,14 +66,9 @@ def _posted_email(group, request) -> str:
     return request.POST.get("email", "").strip().lower()[:254]
 
 
-def rate_limited(request, exception):
-    """Too many forms sent from one address or for one email: a friendly 429."""
-    return render(request, "429.html", status=429)
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
-@ratelimit(key="ip", rate=lambda g, r: settings.RATELIMIT_SIGNUP_PER_IP, method="POST")
-@ratelimit(key=_posted_email, rate=lambda g, r: settings.RATELIMIT_SIGNUP_PER_EMAIL, method="POST")
+@limit_posts("RATELIMIT_SIGNUP_PER_IP")
+@limit_posts("RATELIMIT_SIGNUP_PER_EMAIL", key=_posted_email)
 def event_detail(request, slug):
     if request.method == "POST":
         # The hot path of a sign-up rush: read only what signing up needs, and the
@@ -297,7 +280,7 @@ def registration_data_download(request, token):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@ratelimit(key="ip", rate=lambda g, r: settings.RATELIMIT_FORM_PER_IP, method="POST")
+@limit_posts("RATELIMIT_FORM_PER_IP")
 def registration_change(request, token):
     registration = _registration_or_404(token)
     if registration.status == Registration.Status.CANCELLED:
@@ -324,7 +307,7 @@ def registration_change(request, token):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@ratelimit(key="ip", rate=lambda g, r: settings.RATELIMIT_FORM_PER_IP, method="POST")
+@limit_posts("RATELIMIT_FORM_PER_IP")
 def registration_cancel(request, token):
     registration = _registration_or_404(token)
     if request.method == "POST":
@@ -339,7 +322,7 @@ def registration_cancel(request, token):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@ratelimit(key="ip", rate=lambda g, r: settings.RATELIMIT_FORM_PER_IP, method="POST")
+@limit_posts("RATELIMIT_FORM_PER_IP")
 def registration_erase(request, token):
     registration = _registration_or_404(token)
     if request.method == "POST":

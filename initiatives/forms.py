@@ -3,8 +3,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from events.forms import HoneypotMixin
-from zorgzaam.forms import ModelLimitsMixin, model_max_length
+from zorgzaam.forms import HoneypotMixin, ModelLimitsMixin, model_max_length
+from zorgzaam.validators import no_control_characters, without_control_characters
 
 from .models import (
     POSTCODE_AREA,
@@ -19,19 +19,13 @@ from .models import (
 from .selectors import FACET_PARAMS, SORTS, CatalogueQuery
 from .services import EDITABLE_FIELDS, M2M_FIELDS
 
-_CONTROL = {chr(c) for c in range(32) if c not in (9, 10, 13)} | {chr(127)}
 MAX_FILTER_VALUES = 50
-
-
-def _no_control_characters(value: str) -> None:
-    if any(char in _CONTROL for char in value):
-        raise ValidationError(_("Please remove the special characters."), code="control")
 
 
 def catalogue_query(params) -> CatalogueQuery:
     """Read the catalogue state from the URL; unknown values are simply left out."""
     q = " ".join(str(params.get("q", "")).split())[:200]
-    q = "".join(char for char in q if char not in _CONTROL)
+    q = without_control_characters(q)
     filters = {}
     for param in FACET_PARAMS:
         values = []
@@ -59,7 +53,7 @@ class SubmissionForm(ModelLimitsMixin, HoneypotMixin, forms.Form):
 
     limits_model = Initiative
 
-    name = forms.CharField(label=_("Name of the initiative"), validators=[_no_control_characters])
+    name = forms.CharField(label=_("Name of the initiative"), validators=[no_control_characters])
     initiative_type = forms.ModelChoiceField(
         label=_("What kind of initiative is it?"),
         queryset=InitiativeType.objects.all(),
@@ -74,7 +68,7 @@ class SubmissionForm(ModelLimitsMixin, HoneypotMixin, forms.Form):
     place = forms.CharField(
         label=_("Village, town or neighbourhood"),
         required=False,
-        validators=[_no_control_characters],
+        validators=[no_control_characters],
     )
     postcode_area = forms.CharField(
         label=_("Postcode (only the 4 digits)"),
@@ -85,7 +79,7 @@ class SubmissionForm(ModelLimitsMixin, HoneypotMixin, forms.Form):
     summary = forms.CharField(
         label=_("In one sentence: what do you do?"),
         required=False,
-        validators=[_no_control_characters],
+        validators=[no_control_characters],
     )
     description = forms.CharField(
         label=_("Tell more (optional)"),
@@ -111,13 +105,13 @@ class SubmissionForm(ModelLimitsMixin, HoneypotMixin, forms.Form):
     contact_name = forms.CharField(
         label=_("Contact person"),
         required=False,
-        validators=[_no_control_characters],
+        validators=[no_control_characters],
     )
     contact_email = forms.EmailField(label=_("Contact email"), required=False)
     contact_phone = forms.CharField(
         label=_("Contact phone"),
         required=False,
-        validators=[_no_control_characters],
+        validators=[no_control_characters],
     )
     contact_consent = forms.BooleanField(
         label=_("These contact details may be shown on the website."),
@@ -126,7 +120,7 @@ class SubmissionForm(ModelLimitsMixin, HoneypotMixin, forms.Form):
     )
     submitter_name = forms.CharField(
         label=_("Your name"),
-        validators=[_no_control_characters],
+        validators=[no_control_characters],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     submitter_email = forms.EmailField(
@@ -151,7 +145,7 @@ class CorrectionForm(ModelLimitsMixin, HoneypotMixin, forms.Form):
     reporter_name = forms.CharField(
         label=_("Your name (optional)"),
         required=False,
-        validators=[_no_control_characters],
+        validators=[no_control_characters],
     )
     reporter_email = forms.EmailField(
         label=_("Your email address (optional)"),
@@ -223,14 +217,14 @@ class BottleneckReportForm(HoneypotMixin, forms.Form):
         max_length=3000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[_no_control_characters],
+        validators=[no_control_characters],
     )
     successes = forms.CharField(
         label=_("What went well? (one per line)"),
         max_length=3000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[_no_control_characters],
+        validators=[no_control_characters],
     )
 
     def __init__(self, *args, **kwargs):
@@ -248,7 +242,7 @@ class BottleneckReportForm(HoneypotMixin, forms.Form):
                 label=_("Short description (optional)"),
                 max_length=model_max_length(ReportItem, "description"),
                 required=False,
-                validators=[_no_control_characters],
+                validators=[no_control_characters],
             )
             self.category_rows.append((value, label))
 

@@ -330,14 +330,6 @@ def initiative_public(slug: str) -> Initiative:
     )
 
 
-def events_upcoming_for(initiative: Initiative):
-    from events.models import Event
-
-    return initiative.events.filter(
-        status=Event.Status.PUBLISHED, ends_at__gte=timezone.now()
-    ).order_by("starts_at")
-
-
 def initiatives_similar(initiative: Initiative, *, limit: int = 4) -> list[Initiative]:
     """Same type, shared activities or approaches, nearby first: to learn from each other."""
     activity_ids = [term.pk for term in initiative.activities.all()]
@@ -504,3 +496,7 @@ def map_points(results: QuerySet, *, limit: int = MAP_POINT_LIMIT) -> dict:
             ]
         )
     return {"fields": MAP_POINT_FIELDS, "points": points}
+
+
+def published_initiative_count() -> int:
+    return Initiative.objects.filter(is_published=True).count()

@@ -23,6 +23,7 @@ from .models import (
 )
 from .search import normalise
 from .selectors import catalogue_changed
+from .signals import initiative_merged
 
 # Paths under /initiatieven/ that an initiative's slug must never take.
 RESERVED_SLUGS = {
@@ -310,9 +311,8 @@ def initiative_merge(*, source: Initiative, target: Initiative, user, note: str 
     target.save()
     for field in M2M_FIELDS:
         getattr(target, field).add(*getattr(source, field).all())
-    # Meetings hosted by the duplicate now belong to the entry that stays.
-    for event in source.events.all():
-        event.hosts.add(target)
+    # Other apps move what points at the duplicate (meetings move their hosts).
+    initiative_merged.send(sender=Initiative, source=source, target=target)
     source.publication = Initiative.Publication.ARCHIVED
     source.merged_into = target
     source.save()

@@ -26,6 +26,9 @@ from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import column_index_from_string
 from openpyxl.worksheet._reader import CELL_TAG, DATA_TAG, ROW_TAG, WorkSheetParser
 
+from zorgzaam.spreadsheets import formula_safe
+from zorgzaam.validators import has_control_characters
+
 from .forms import WEB_ADDRESS
 from .models import (
     Activity,
@@ -95,7 +98,6 @@ TEXT_FIELDS = {
 }
 # The description column has no limit of its own: the submission form's.
 DESCRIPTION_MAX = 5000
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # all but tab and newlines
 YES = {"ja", "j", "yes", "y", "1", "true", "waar", "x"}
 NO = {"nee", "n", "no", "0", "false", "onwaar", ""}
 
@@ -571,7 +573,7 @@ def _parse(row: dict[str, str], lookups: _Lookups) -> tuple[dict, list[str]]:
         if not raw or field_name == "slug":
             continue
         if field_name in TEXT_FIELDS:
-            if CONTROL_CHARACTERS.search(raw):
+            if has_control_characters(raw):
                 errors.append(_("%(column)s: remove the special characters.") % {"column": column})
             else:
                 values[field_name] = raw if field_name == "description" else " ".join(raw.split())
@@ -776,19 +778,12 @@ def export_header() -> list[str]:
     return [column for column, _field in COLUMNS] + EXPORT_ONLY
 
 
-def _safe(value):
-    """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def export_csv(initiatives, *, site_url: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(export_header())
     for initiative in initiatives:
-        writer.writerow([_safe(value) for value in _export_row(initiative, site_url)])
+        writer.writerow([formula_safe(value) for value in _export_row(initiative, site_url)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -797,7 +792,7 @@ def export_xlsx(initiatives, *, site_url: str, template: bool = False) -> bytes:
     sheet = workbook.create_sheet(_("Initiatives"))
     sheet.append(export_header() if not template else [column for column, _f in COLUMNS])
     for initiative in initiatives:
-        sheet.append([_safe(value) for value in _export_row(initiative, site_url)])
+        sheet.append([formula_safe(value) for value in _export_row(initiative, site_url)])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

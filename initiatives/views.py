@@ -1,20 +1,17 @@
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.decorators import ratelimit
 
-from events.roles import user_is_coordinator
+from zorgzaam.ratelimit import limit_posts
+from zorgzaam.roles import coordinator_required
 
 from . import compare, monitor, selectors, services, spreadsheets
 from .forms import (
@@ -50,21 +47,6 @@ ERROR_MESSAGES = {
 def _error_message(code: str) -> str:
     message = ERROR_MESSAGES.get(code)
     return message() if message else _("Something went wrong. Please try again.")
-
-
-is_coordinator = user_is_coordinator
-
-
-def coordinator_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_coordinator(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _chips(request, catalogue) -> list[dict]:
@@ -168,7 +150,6 @@ def _initiative_or_404(slug: str) -> Initiative:
 def _detail_context(initiative: Initiative, correction_form: CorrectionForm) -> dict:
     return {
         "initiative": initiative,
-        "events": selectors.events_upcoming_for(initiative),
         "similar": selectors.initiatives_similar(initiative),
         "correction_form": correction_form,
     }
@@ -185,7 +166,7 @@ def initiative_detail(request, slug):
 
 
 @require_POST
-@ratelimit(key="ip", rate=lambda g, r: settings.RATELIMIT_FORM_PER_IP, method="POST")
+@limit_posts("RATELIMIT_FORM_PER_IP")
 def initiative_correction(request, slug):
     initiative = _initiative_or_404(slug)
     form = CorrectionForm(request.POST)
@@ -208,7 +189,7 @@ def initiative_correction(request, slug):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@ratelimit(key="ip", rate=lambda g, r: settings.RATELIMIT_FORM_PER_IP, method="POST")
+@limit_posts("RATELIMIT_FORM_PER_IP")
 def initiative_submit(request):
     duplicate = None
     if request.method == "POST":
@@ -441,7 +422,7 @@ def _report_page(request, initiative: Initiative, *, source: str, user=None, lin
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@ratelimit(key="ip", rate=lambda g, r: settings.RATELIMIT_FORM_PER_IP, method="POST")
+@limit_posts("RATELIMIT_FORM_PER_IP")
 def report_by_link(request, token):
     """The initiative's own secret link: signed, no account needed."""
     try:

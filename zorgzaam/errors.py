@@ -7,6 +7,7 @@ or SuspiciousOperation (such as a query with too many fields), an uncaught excep
 import sys
 
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.template import loader
 from django.views import defaults
 
@@ -40,6 +41,13 @@ def page_not_found(request, exception):
     if _is_api(request):
         return _json(404, "not found: the API's URLs are listed in /api/openapi.json")
     return defaults.page_not_found(request, exception)
+
+
+def rate_limited(request, exception):
+    """Too many forms sent from one address or for one email: a friendly 429."""
+    if _is_api(request):
+        return _json(429, "too many requests, please try again later")
+    return render(request, "429.html", status=429)
 
 
 def server_error(request):

@@ -2,9 +2,10 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db.models import Model
+from django.utils.translation import gettext_lazy as _
 
 
 def model_max_length(model: type[Model], field_name: str) -> int | None:
@@ -78,3 +79,23 @@ class LoginForm(UsernameLimitMixin, AuthenticationForm):
 
 class AdminLoginForm(UsernameLimitMixin, AdminAuthenticationForm):
     pass
+
+
+class HoneypotMixin(forms.Form):
+    """A field people never see or fill in; spam bots fill in every field."""
+
+    homepage = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean_homepage(self):
+        if self.cleaned_data.get("homepage"):
+            raise ValidationError(_("Leave this field empty."), code="honeypot")
+        return ""
+
+    def _post_clean(self):
+        super()._post_clean()
+        # Not data: keep it out of what views hand to services.
+        getattr(self, "cleaned_data", {}).pop("homepage", None)

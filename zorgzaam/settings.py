@@ -382,7 +382,7 @@ AXES_VERBOSE = False
 # Rate limits on public POSTs, counted in the cache (Redis when REDIS_URL is set, so every
 # app process shares the counts). RATELIMIT_ENABLE=0 switches them off for load tests.
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", not TESTING)  # tests switch it on where needed
-RATELIMIT_VIEW = "events.views.rate_limited"
+RATELIMIT_VIEW = "zorgzaam.errors.rate_limited"
 RATELIMIT_IP_META_KEY = CLIENT_IP_HEADER or None
 RATELIMIT_SIGNUP_PER_IP = os.environ.get("RATELIMIT_SIGNUP_PER_IP", "30/m")
 RATELIMIT_SIGNUP_PER_EMAIL = os.environ.get("RATELIMIT_SIGNUP_PER_EMAIL", "5/h")

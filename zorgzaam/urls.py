@@ -4,13 +4,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from events import views as event_views
-
+from . import views
 from .forms import AdminLoginForm, LoginForm
 from .health import healthz
 
 urlpatterns = [
-    path("", event_views.home, name="home"),
+    path("", views.home, name="home"),
     path("", include("events.urls")),
     path("initiatieven/", include("initiatives.urls")),
     path("api/", include("initiatives.api_urls")),

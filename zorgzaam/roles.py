@@ -1,13 +1,18 @@
-"""The groups Organisatoren and Coördinatoren, made by data migrations.
+"""Site-wide roles: the groups Organisatoren and Coördinatoren, and the checks on them.
 
-A flush (as between transactional tests) empties the tables but runs no migrations, so
-after every migrate or flush the groups are made again when they are missing.
+The groups are made by data migrations. A flush (as between transactional tests) empties
+the tables but runs no migrations, so after every migrate or flush the groups are made
+again when they are missing. Which meetings an organiser may touch is decided per meeting
+(events.selectors); the coordinator role is site-wide and decided here.
 """
 
 import importlib
+from functools import wraps
 
 from django.apps import apps
 from django.contrib.auth.models import Group
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 
 ORGANISERS = "Organisatoren"
 COORDINATORS = "Coördinatoren"
@@ -37,3 +42,17 @@ def user_is_coordinator(user) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_superuser or COORDINATORS in user_group_names(user)
+
+
+def coordinator_required(view):
+    """Catalogue coordinators (and superusers) only: others log in, or get a 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not user_is_coordinator(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
