@@ -5,11 +5,12 @@ from django.urls import reverse
 
 from events.models import Event
 from initiatives.models import Initiative
+from zorgzaam.roles import COORDINATORS, ORGANISERS
 
 
 def test_groups_exist_with_the_permissions_their_work_needs(db):
-    organisers = Group.objects.get(name="Organisatoren")
-    coordinators = Group.objects.get(name="Coördinatoren")
+    organisers = Group.objects.get(name=ORGANISERS)
+    coordinators = Group.objects.get(name=COORDINATORS)
     assert organisers.permissions.filter(codename="change_registration").exists()
     assert not organisers.permissions.filter(codename="change_initiative").exists()
     assert coordinators.permissions.filter(codename="change_initiative").exists()

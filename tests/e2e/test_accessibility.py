@@ -20,6 +20,7 @@ from events import services
 from events.models import Event, Registration
 from initiatives import services as initiative_services
 from initiatives.models import Initiative, InitiativeType, Municipality
+from zorgzaam.roles import COORDINATORS, ORGANISERS
 
 from .conftest import DESKTOP, PHONE
 
@@ -42,14 +43,14 @@ def _require(path: Path, what: str):
 def demo(site):
     call_command("seed_demo", verbosity=0)
     organiser = User.objects.create_user("a11y", password="a11y-wachtwoord-123")
-    organiser.groups.add(Group.objects.get(name="Organisatoren"))
+    organiser.groups.add(Group.objects.get(name=ORGANISERS))
     event = Event.objects.get(slug="bestuurdersevent-krachtige-kernen")
     event.organisers.add(organiser)
     registration = services.registration_create(
         event=event, name="Fatima El Amrani", email="fatima@example.org", party_size=2
     ).registration
     coordinator = User.objects.create_user("a11y-coordinator", password="a11y-wachtwoord-456")
-    coordinator.groups.add(Group.objects.get(name="Coördinatoren"))
+    coordinator.groups.add(Group.objects.get(name=COORDINATORS))
     submission = initiative_services.initiative_submit(
         name="Voorzorgcirkel De Linde",
         initiative_type=InitiativeType.objects.get(slug="voorzorgcirkel"),

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from initiatives.models import Initiative
+from zorgzaam.roles import COORDINATORS
 
 from .conftest import screenshot
 
@@ -26,7 +27,7 @@ def demo(site):
 @pytest.fixture
 def coordinator(demo):
     user = User.objects.create_user(USERNAME, password=PASSWORD, first_name="Geesje")
-    user.groups.add(Group.objects.get(name="Coördinatoren"))
+    user.groups.add(Group.objects.get(name=COORDINATORS))
     return user
 
 

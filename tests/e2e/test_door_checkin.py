@@ -6,6 +6,7 @@ from PIL import Image
 
 from events import services
 from events.qr import qr_png
+from zorgzaam.roles import ORGANISERS
 
 from .conftest import CHROMIUM, CHROMIUM_FLAGS, PHONE, screenshot
 
@@ -32,7 +33,7 @@ def write_y4m(png: bytes, path, *, frames: int = 20, size: int = 480) -> None:
 def test_camera_scan_welcomes_then_says_already_checked_in(site, playwright, make_event, tmp_path):
     event = make_event(title="Buurtcafé", capacity=20)
     organiser = User.objects.create_user("deur", password="deur-wachtwoord-123")
-    organiser.groups.add(Group.objects.get(name="Organisatoren"))
+    organiser.groups.add(Group.objects.get(name=ORGANISERS))
     event.organisers.add(organiser)
     ticket = services.registration_create(
         event=event, name="Samira Bakker", email="samira@example.org", party_size=3

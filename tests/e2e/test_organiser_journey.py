@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from events.models import Event, Registration
+from zorgzaam.roles import ORGANISERS
 
 from .conftest import PHONE, screenshot
 from .test_resident_journey import decode_screenshot
@@ -22,7 +23,7 @@ SLUG = "buurtcafe-eext"
 @pytest.fixture
 def organiser(db):
     user = User.objects.create_user(USERNAME, password=PASSWORD, first_name="Anouk")
-    user.groups.add(Group.objects.get(name="Organisatoren"))
+    user.groups.add(Group.objects.get(name=ORGANISERS))
     return user
 
 

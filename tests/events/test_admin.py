@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from events import services
 from events.models import AccessLog, OutgoingEmail, Registration
+from zorgzaam.roles import COORDINATORS, ORGANISERS
 
 ATTENDEE_MODELS = [Registration, OutgoingEmail, AccessLog]
 
@@ -17,7 +18,7 @@ def registration(event):
     ).registration
 
 
-@pytest.fixture(params=["Coördinatoren", "Organisatoren"])
+@pytest.fixture(params=[COORDINATORS, ORGANISERS])
 def staff_member(request, db):
     """A catalogue coordinator or an organiser who was given access to the admin."""
     user = User.objects.create_user(f"staff-{request.param}", password="pw", is_staff=True)

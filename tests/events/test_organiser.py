@@ -10,26 +10,27 @@ from openpyxl import load_workbook
 
 from events import services
 from events.models import AccessLog, Event, OrganiserMessage, OutgoingEmail, Registration
+from zorgzaam.roles import COORDINATORS, ORGANISERS
 
 
 @pytest.fixture
 def organiser(db):
     user = User.objects.create_user("org", password="pw-organiser-1")
-    user.groups.add(Group.objects.get(name="Organisatoren"))
+    user.groups.add(Group.objects.get(name=ORGANISERS))
     return user
 
 
 @pytest.fixture
 def other_organiser(db):
     user = User.objects.create_user("other", password="pw-organiser-2")
-    user.groups.add(Group.objects.get(name="Organisatoren"))
+    user.groups.add(Group.objects.get(name=ORGANISERS))
     return user
 
 
 @pytest.fixture
 def coordinator(db):
     user = User.objects.create_user("coord", password="pw-coordinator")
-    user.groups.add(Group.objects.get(name="Coördinatoren"))
+    user.groups.add(Group.objects.get(name=COORDINATORS))
     return user
 
 

@@ -10,6 +10,7 @@ from initiatives.models import (
     Municipality,
     TargetGroup,
 )
+from zorgzaam.roles import COORDINATORS
 
 
 @pytest.fixture
@@ -55,7 +56,7 @@ def make_initiative(db):
 @pytest.fixture
 def coordinator(db):
     user = User.objects.create_user("coord", "coord@example.org", "pw-coordinator-1")
-    user.groups.add(Group.objects.get(name="Coördinatoren"))
+    user.groups.add(Group.objects.get(name=COORDINATORS))
     return user
 
 

@@ -3,6 +3,8 @@
 import pytest
 from django.contrib.auth.models import Group, User
 
+from zorgzaam.roles import COORDINATORS, ORGANISERS
+
 GET_URLS = [
     "/initiatieven/moderatie/",
     "/initiatieven/moderatie/{pk}/",
@@ -20,9 +22,9 @@ POST_URLS = [
 @pytest.fixture
 def users(db):
     organiser = User.objects.create_user("org", password="x-organiser-1")
-    organiser.groups.add(Group.objects.get(name="Organisatoren"))
+    organiser.groups.add(Group.objects.get(name=ORGANISERS))
     coordinator = User.objects.create_user("coord", password="x-coordinator-1")
-    coordinator.groups.add(Group.objects.get(name="Coördinatoren"))
+    coordinator.groups.add(Group.objects.get(name=COORDINATORS))
     admin = User.objects.create_superuser("admin", "admin@example.org", "x-admin-1")
     return {"organiser": organiser, "coordinator": coordinator, "superuser": admin}
 

@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 
 from initiatives import services, spreadsheets
 from initiatives.models import Initiative, InitiativeChange, PendingImport
+from zorgzaam.roles import COORDINATORS
 
 HEADER = ["naam", "type", "gemeente", "plaats", "postcode", "contact_email", "activiteiten"]
 
@@ -380,7 +381,7 @@ def test_confirm_is_used_once(coordinator_client, previewed):
 
 def test_confirm_by_another_coordinator_is_refused(client, coordinator_client, previewed):
     other = User.objects.create_user("coord2", "coord2@example.org", "pw-coordinator-2")
-    other.groups.add(Group.objects.get(name="Coördinatoren"))
+    other.groups.add(Group.objects.get(name=COORDINATORS))
     client.force_login(other)
     assert post_key(client, previewed.key) == "error"
     assert not Initiative.objects.exists()
