@@ -5,7 +5,6 @@ without DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS, and is secure by default.
 """
 
 import os
-import sys
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -29,7 +28,6 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
-TESTING = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
@@ -73,7 +71,6 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
-    "django_filters",
     "template_partials",
     "django_tasks",
     "django_tasks_db",
@@ -130,8 +127,7 @@ DATA_DIR = Path(os.environ.get("ZORGZAAM_DATA_DIR", BASE_DIR / "data"))
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 # Seconds a worker keeps its database connection (0 closes it after every request).
 CONN_MAX_AGE = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
-# Tests start many short-lived server threads: no persistent connections there.
-_conn_max_age = 0 if TESTING else CONN_MAX_AGE
+_conn_max_age = CONN_MAX_AGE
 # A database that accepts connections but never answers must not hold a worker for long:
 # connecting gives up after this many seconds, a statement after this many milliseconds
 # (0 switches the statement limit off, e.g. for a long migration).
@@ -214,8 +210,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -241,7 +235,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -269,7 +263,7 @@ else:
 
 # Background tasks: run at once in development and tests, in the database (with the
 # db_worker process) in production. TASKS_BACKEND=database forces the worker.
-_tasks_backend = os.environ.get("TASKS_BACKEND", "immediate" if DEBUG or TESTING else "database")
+_tasks_backend = os.environ.get("TASKS_BACKEND", "immediate" if DEBUG else "database")
 TASKS = {
     "default": {
         "BACKEND": (
@@ -381,7 +375,7 @@ AXES_VERBOSE = False
 
 # Rate limits on public POSTs, counted in the cache (Redis when REDIS_URL is set, so every
 # app process shares the counts). RATELIMIT_ENABLE=0 switches them off for load tests.
-RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", not TESTING)  # tests switch it on where needed
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 RATELIMIT_VIEW = "zorgzaam.errors.rate_limited"
 RATELIMIT_IP_META_KEY = CLIENT_IP_HEADER or None
 RATELIMIT_SIGNUP_PER_IP = os.environ.get("RATELIMIT_SIGNUP_PER_IP", "30/m")
