@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import BottleneckReport, Initiative, ReportItem
-from .selectors import CatalogueQuery, _filtered, initiatives_public
+from .selectors.catalogue import CatalogueQuery, _filtered, initiatives_public
 
 MIN_GROUP = 5
 # Actieprogramma Zorgzame Gemeenschappen (NL Zorgt voor Elkaar, 2018), seed 002: 50–60% of

@@ -94,9 +94,9 @@ def wide_row(cells: int, block: bytes = b"<c><v>1</v></c>" * 10_000):
 def spy(monkeypatch):
     """Counts what the importer opens and converts: workbooks (with openpyxl), and cells."""
     counts = {"workbooks": 0, "cells": 0}
-    parse_cell = spreadsheets.WorkSheetParser.parse_cell
+    parse_cell = spreadsheets.xlsx.WorkSheetParser.parse_cell
 
-    class CountedReader(spreadsheets.ExcelReader):
+    class CountedReader(spreadsheets.xlsx.ExcelReader):
         def __init__(self, *args, **kwargs):
             counts["workbooks"] += 1
             super().__init__(*args, **kwargs)
@@ -105,8 +105,8 @@ def spy(monkeypatch):
         counts["cells"] += 1
         return parse_cell(self, element)
 
-    monkeypatch.setattr(spreadsheets, "ExcelReader", CountedReader)
-    monkeypatch.setattr(spreadsheets.WorkSheetParser, "parse_cell", counted_cell)
+    monkeypatch.setattr(spreadsheets.xlsx, "ExcelReader", CountedReader)
+    monkeypatch.setattr(spreadsheets.xlsx.WorkSheetParser, "parse_cell", counted_cell)
     return counts
 
 
@@ -249,7 +249,7 @@ def test_entity_bomb_is_refused(coordinator_client):
 
 
 def test_rows_after_the_limit_are_never_read(monkeypatch):
-    monkeypatch.setattr(spreadsheets, "MAX_ROWS", 3)
+    monkeypatch.setattr(spreadsheets.reading, "MAX_ROWS", 3)
     # Reading the last row would fail on its shared string (there is none): it is never
     # read. (The sheet is parsed in chunks of 16 kB: it may be read that far past row 5.)
     bad_row = '<row><c t="s"><v>7</v></c></row>'

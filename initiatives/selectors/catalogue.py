@@ -1,4 +1,4 @@
-"""Reads shared by the catalogue, the map, detail pages and moderation.
+"""The catalogue's search: filters, facet counts (cached), order and pagination.
 
 The catalogue runs a fixed number of queries whatever its size: one for the page's ids
 with the total, one for the page's rows, one per facet (grouped counts, cached) and one for
@@ -9,18 +9,15 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When, Window
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import search
-from .models import CorrectionReport, Initiative
+from .. import search
+from ..models import Initiative
 
 SORTS = {
     "relevantie": _("Best match"),
@@ -28,8 +25,6 @@ SORTS = {
     "gecontroleerd": _("Recently checked"),
     "nieuw": _("Newest"),
 }
-# A published entry nobody has confirmed for this long is shown to coordinators.
-STALE_AFTER = timedelta(days=548)  # 18 months
 
 
 @dataclass(frozen=True)
@@ -318,184 +313,6 @@ class CataloguePaginator(Paginator):
         # An entry unpublished since the ids were read is left out (the version moved on).
         objects = [by_pk[row[0]] for row in rows if row[0] in by_pk]
         return self._get_page(objects, number, self)
-
-
-def initiative_public(slug: str) -> Initiative:
-    """One published initiative with its terms; raises Initiative.DoesNotExist."""
-    return (
-        initiatives_public()
-        .select_related("initiative_type", "municipality__province")
-        .prefetch_related("approaches", "activities", "target_groups", "themes", "partner_kinds")
-        .get(slug=slug)
-    )
-
-
-def initiatives_similar(initiative: Initiative, *, limit: int = 4) -> list[Initiative]:
-    """Same type, shared activities or approaches, nearby first: to learn from each other."""
-    activity_ids = [term.pk for term in initiative.activities.all()]
-    approach_ids = [term.pk for term in initiative.approaches.all()]
-    province_id = initiative.municipality.province_id if initiative.municipality_id else None
-    shared = Q(initiative_type_id=initiative.initiative_type_id)
-    if activity_ids:
-        shared |= Q(activities__in=activity_ids)
-    if approach_ids:
-        shared |= Q(approaches__in=approach_ids)
-    score = (
-        Case(
-            When(initiative_type_id=initiative.initiative_type_id, then=Value(3)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-        + Count("activities", filter=Q(activities__in=activity_ids), distinct=True)
-        + Count("approaches", filter=Q(approaches__in=approach_ids), distinct=True) * 2
-        + Case(
-            When(municipality__province_id=province_id, then=Value(2)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-        + Case(
-            When(municipality_id=initiative.municipality_id, then=Value(2)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    )
-    candidates = (
-        initiatives_public()
-        .exclude(pk=initiative.pk)
-        .filter(pk__in=initiatives_public().filter(shared).values("pk"))
-        .select_related("initiative_type", "municipality__province")
-        .annotate(score=score)
-        .order_by("-score", "name")
-    )
-    return list(candidates[:limit])
-
-
-def likely_duplicates(initiative: Initiative, *, limit: int = 5) -> list[Initiative]:
-    """Live entries whose name resembles this one, in the same municipality first."""
-    words = [word for word in search.query_terms(initiative.name) if len(word) >= 4]
-    if not words:
-        return []
-    similar_name = Q()
-    for word in words:
-        similar_name |= Q(search_name__contains=word)
-    same_place = (
-        Q(municipality_id=initiative.municipality_id) if initiative.municipality_id else Q()
-    )
-    queryset = (
-        Initiative.objects.filter(
-            publication__in=[Initiative.Publication.PUBLISHED, Initiative.Publication.PENDING]
-        )
-        .exclude(pk=initiative.pk)
-        .filter(similar_name)
-        .filter(same_place | Q(search_name=initiative.search_name))
-        .select_related("initiative_type", "municipality__province")
-        .order_by("name")
-    )
-    return list(queryset[:limit])
-
-
-def duplicate_exists(*, name: str, municipality) -> Initiative | None:
-    """A live entry with a very similar name in this municipality (for the submission form)."""
-    wanted = search.normalise(name)
-    if not wanted:
-        return None
-    candidates = Initiative.objects.filter(
-        municipality=municipality,
-        publication__in=[Initiative.Publication.PUBLISHED, Initiative.Publication.PENDING],
-    ).filter(Q(search_name=wanted) | Q(search_name__contains=wanted))
-    found = candidates.first()
-    if found:
-        return found
-    # Also when the existing name is contained in the new one ("Zorgcoöperatie X" vs "X").
-    for candidate in Initiative.objects.filter(
-        municipality=municipality,
-        publication__in=[Initiative.Publication.PUBLISHED, Initiative.Publication.PENDING],
-    ).only("pk", "name", "slug", "search_name", "publication")[:500]:
-        if len(candidate.search_name) >= 4 and candidate.search_name in wanted:
-            return candidate
-    return None
-
-
-@dataclass
-class ModerationQueue:
-    pending: list[Initiative]
-    corrections: list[CorrectionReport]
-    stale: list[Initiative]
-    stale_count: int
-
-
-def moderation_queue(*, stale_limit: int = 50) -> ModerationQueue:
-    stale_before = timezone.localdate() - STALE_AFTER
-    stale = initiatives_public().filter(
-        Q(last_verified_on__lt=stale_before)
-        | Q(last_verified_on__isnull=True, created_at__date__lt=stale_before)
-    )
-    return ModerationQueue(
-        pending=list(
-            Initiative.objects.filter(publication=Initiative.Publication.PENDING)
-            .select_related("initiative_type", "municipality__province")
-            .order_by("created_at")
-        ),
-        corrections=list(
-            CorrectionReport.objects.filter(state=CorrectionReport.State.OPEN)
-            .select_related("initiative")
-            .order_by("created_at")
-        ),
-        stale=list(
-            stale.select_related("municipality").order_by("last_verified_on", "name")[:stale_limit]
-        ),
-        stale_count=stale.count(),
-    )
-
-
-MAP_POINT_LIMIT = 5000
-MAP_POINT_FIELDS = ["lat", "lng", "name", "url", "type", "place"]
-HAS_LOCATION = Q(latitude__isnull=False, longitude__isnull=False)
-
-
-def map_located_count() -> Count:
-    """A window count of the results that have a place on the map (see CataloguePaginator)."""
-    return Count(Case(When(HAS_LOCATION, then=Value(1))))
-
-
-def map_points(results: QuerySet, *, limit: int = MAP_POINT_LIMIT) -> dict:
-    """Marker data for the map as compact arrays: care circles at postcode-area precision.
-
-    One row per marker in MAP_POINT_FIELDS order; thousands of points as arrays are less
-    than half the JSON of objects with keys, and cost no model instances to build.
-    """
-    rows = _cached_rows(
-        "map",
-        results.filter(HAS_LOCATION)
-        .prefetch_related(None)
-        .values_list(
-            "name",
-            "slug",
-            "latitude",
-            "longitude",
-            "place",
-            "initiative_type__slug",
-            "initiative_type__name",
-            "municipality__name",
-        )[:limit],
-    )
-    # Every detail URL is the catalogue's prefix and the slug: reverse once, not per point.
-    prefix = reverse("initiatives:detail", kwargs={"slug": "x"})[: -len("x/")]
-    points = []
-    for name, slug, latitude, longitude, place, type_slug, type_name, municipality in rows:
-        # Two decimals is about a kilometre: enough to find the area, not the house.
-        precision = 2 if type_slug == "voorzorgcirkel" else 4
-        points.append(
-            [
-                round(float(latitude), precision),
-                round(float(longitude), precision),
-                name,
-                f"{prefix}{slug}/",
-                type_name or "",
-                place or municipality or "",
-            ]
-        )
-    return {"fields": MAP_POINT_FIELDS, "points": points}
 
 
 def published_initiative_count() -> int:
