@@ -1,12 +1,16 @@
-"""Reads shared by the public pages."""
+"""Reads shared by the public pages and the organiser area."""
+
+from collections import Counter
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zorgzaam.roles import COORDINATORS, ORGANISERS, user_group_names, user_is_coordinator  # noqa: F401
 
-from .models import Event, Registration
+from .models import Event, OutgoingEmail, Registration
 
 
 def events_public() -> QuerySet[Event]:
@@ -147,6 +151,65 @@ def event_counts(event: Event) -> dict:
     )
     rows["capacity"] = event.capacity
     return rows
+
+
+def failed_emails(event: Event) -> QuerySet[OutgoingEmail]:
+    """The latest emails to this meeting's attendees that could not be delivered."""
+    return (
+        OutgoingEmail.objects.filter(registration__event=event, status="failed")
+        .select_related("registration")
+        .order_by("-created_at")[:20]
+    )
+
+
+@dataclass(frozen=True)
+class EventInsight:
+    signups: list[dict]  # per day: day, count, percent of the busiest day
+    roles: list[dict]  # per background: label, count, percent of the largest
+    people: int
+    checked_in: int
+    no_shows: int | None  # only once the meeting is over
+    attendance: int | None  # percent of the people with a place who came
+    topics: list[str]
+    cancelled: int
+
+
+def event_insight(*, event: Event) -> EventInsight:
+    """Who signed up when, their background and topics, and who came."""
+    registrations = list(
+        Registration.objects.filter(event=event).only(
+            "status", "role", "party_size", "created_at", "checked_in_at", "topic"
+        )
+    )
+    active = [r for r in registrations if r.status != Registration.Status.CANCELLED]
+    confirmed = [r for r in active if r.status == Registration.Status.CONFIRMED]
+    by_day = Counter(timezone.localdate(r.created_at) for r in registrations)
+    role_labels = dict(Registration.Role.choices)
+    roles = Counter(r.role or "" for r in active)
+    people = sum(r.party_size for r in confirmed)
+    checked_in = sum(r.party_size for r in confirmed if r.checked_in_at)
+    max_day = max(by_day.values(), default=1)
+    max_role = max(roles.values(), default=1)
+    return EventInsight(
+        signups=[
+            {"day": day, "count": n, "percent": round(100 * n / max_day)}
+            for day, n in sorted(by_day.items())
+        ],
+        roles=[
+            {
+                "label": role_labels.get(role, _("not given")),
+                "count": n,
+                "percent": round(100 * n / max_role),
+            }
+            for role, n in roles.most_common()
+        ],
+        people=people,
+        checked_in=checked_in,
+        no_shows=people - checked_in if event.is_past else None,
+        attendance=round(100 * checked_in / people) if people else None,
+        topics=[r.topic for r in active if r.topic],
+        cancelled=len(registrations) - len(active),
+    )
 
 
 def events_upcoming_for_initiative(initiative):

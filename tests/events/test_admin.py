@@ -4,18 +4,10 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from events import services
 from events.models import AccessLog, OutgoingEmail, Registration
 from zorgzaam.roles import COORDINATORS, ORGANISERS
 
 ATTENDEE_MODELS = [Registration, OutgoingEmail, AccessLog]
-
-
-@pytest.fixture
-def registration(event):
-    return services.registration_create(
-        event=event, name="Ans de Vries", email="ans@example.org"
-    ).registration
 
 
 @pytest.fixture(params=[COORDINATORS, ORGANISERS])

@@ -1,3 +1,5 @@
+"""What residents see: the meeting list and page, sign-up, their ticket and its files."""
+
 import hashlib
 import json
 
@@ -14,37 +16,14 @@ from django.views.decorators.http import condition, require_http_methods
 
 from zorgzaam.ratelimit import limit_posts
 
-from . import selectors, services
-from .calendar import event_ics as build_event_ics
-from .forms import RegistrationChangeForm, RegistrationForm
-from .models import Event, Registration
-from .qr import PNG_SIZES, qr_png, qr_svg
-
-# Shown instead of the form when registration is not possible.
-CLOSED_MESSAGES = {
-    "draft": lambda: _("Registration has not opened yet."),
-    "not_yet": lambda: _("Registration has not opened yet."),
-    "closed": lambda: _("Registration for this meeting is closed."),
-    "cancelled": lambda: _("This meeting has been cancelled."),
-}
-
-ERROR_MESSAGES = {
-    "party_size": lambda: _("Please choose a number of people from the list."),
-    "session_full": lambda: _("A session you chose is full. Please choose another one."),
-    "one_session_per_slot": lambda: _("Please choose one session per time slot."),
-    "invalid_session": lambda: _("Please choose a session from the list."),
-    "no_room": lambda: _("There are not enough places left for that many people."),
-    "locked": lambda: _("This registration can no longer be changed."),
-    "registration_cancelled": lambda: _("This registration has been cancelled."),
-    "not_waiting": lambda: _("This registration is not on the waiting list."),
-}
+from .. import selectors, services
+from ..calendar import event_ics as build_event_ics
+from ..forms import RegistrationChangeForm, RegistrationForm
+from ..models import Event, Registration
+from ..qr import PNG_SIZES, qr_png, qr_svg
+from .texts import CLOSED_MESSAGES, error_message
 
 OWN_COOKIE = "zz_own"  # tickets created in this browser, for double submits
-
-
-def _error_message(code: str) -> str:
-    message = ERROR_MESSAGES.get(code) or CLOSED_MESSAGES.get(code)
-    return message() if message else _("Something went wrong. Please try again.")
 
 
 def event_list(request):
@@ -126,7 +105,7 @@ def _register(request, event: Event, form: RegistrationForm):
             language=get_language() or "nl",
         )
     except services.RegistrationError as error:
-        form.add_error(None, _error_message(error.code))
+        form.add_error(None, error_message(error.code))
         return None
     token = signup.registration.management_token
     own = request.get_signed_cookie(OWN_COOKIE, default="", salt=OWN_COOKIE).split(",")
@@ -268,7 +247,7 @@ def registration_ics(request, token):
 @require_http_methods(["GET", "HEAD"])
 def registration_data_download(request, token):
     """The attendee's own data as JSON (the right of access, AVG art. 15)."""
-    from .personal_data import registration_data
+    from ..personal_data import registration_data
 
     registration = _registration_or_404(token)
     response = JsonResponse(
@@ -294,7 +273,7 @@ def registration_change(request, token):
                 sessions=form.chosen_sessions(),
             )
         except services.RegistrationError as error:
-            form.add_error(None, _error_message(error.code))
+            form.add_error(None, error_message(error.code))
         else:
             messages.success(request, _("Your registration has been changed."))
             return redirect(registration)

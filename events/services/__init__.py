@@ -1,0 +1,61 @@
+"""Every write with rules about seats, the waiting list, check-in and attendee email.
+
+One module per sub-domain; every service is re-exported here, so callers write
+`from events import services` and `services.registration_create(...)`. Services that
+count places first take the event lock (see locking.py), in one transaction each.
+"""
+
+from .access import access_record
+from .checkin import TICKET_CODE, CheckIn, checkin_by_registration, checkin_perform, checkin_undo
+from .errors import EventError, RegistrationError
+from .lifecycle import (
+    EventSaved,
+    event_cancel,
+    event_capacity_change,
+    event_create,
+    event_duplicate,
+    event_publish,
+    event_update,
+)
+from .mail import email_queue, message_send, reminders_send_due
+from .registrations import (
+    SignUp,
+    attendee_update,
+    registration_cancel,
+    registration_create,
+    registration_resend,
+    registration_update,
+)
+from .retention import registration_erase, registrations_anonymise
+from .waitlist import waitlist_confirm, waitlist_promote
+
+__all__ = [
+    "TICKET_CODE",
+    "CheckIn",
+    "EventError",
+    "EventSaved",
+    "RegistrationError",
+    "SignUp",
+    "access_record",
+    "attendee_update",
+    "checkin_by_registration",
+    "checkin_perform",
+    "checkin_undo",
+    "email_queue",
+    "event_cancel",
+    "event_capacity_change",
+    "event_create",
+    "event_duplicate",
+    "event_publish",
+    "event_update",
+    "message_send",
+    "registration_cancel",
+    "registration_create",
+    "registration_erase",
+    "registration_resend",
+    "registration_update",
+    "registrations_anonymise",
+    "reminders_send_due",
+    "waitlist_confirm",
+    "waitlist_promote",
+]

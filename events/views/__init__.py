@@ -1,0 +1,1 @@
+"""The pages of events, one module per audience: residents, organisers, the door."""
