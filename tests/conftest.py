@@ -1,10 +1,13 @@
 from datetime import time, timedelta
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.core.servers.basehttp import WSGIServer
 from django.utils import timezone
 
+from events import services
 from events.models import Event, ProgrammeItem
+from zorgzaam.roles import COORDINATORS, ORGANISERS
 
 # The live test server listens with a backlog of 10, so a rush of phones would be reset by
 # the kernel before reaching Django. Production servers (gunicorn) accept 2048.
@@ -68,3 +71,37 @@ def sessions(event):
         event=event, start_time=time(15, 0), title="Grote zaal", kind=ProgrammeItem.Kind.BREAKOUT
     )
     return {"plenary": plenary, "small": small, "large": large}
+
+
+@pytest.fixture
+def make_user(db):
+    """A user, in one of the site's groups when `group` is given."""
+
+    def make(username: str, *, group: str | None = None, **fields) -> User:
+        user = User.objects.create_user(username, password=f"pw-{username}-zorgzaam", **fields)
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def organiser(make_user, event):
+    """An organiser of `event` (modules that need another shape define their own)."""
+    user = make_user("organiser", group=ORGANISERS)
+    event.organisers.add(user)
+    return user
+
+
+@pytest.fixture
+def coordinator(make_user):
+    return make_user("coordinator", group=COORDINATORS)
+
+
+@pytest.fixture
+def registration(event):
+    """A confirmed sign-up for `event`."""
+    return services.registration_create(
+        event=event, name="Ans de Vries", email="ans@example.org"
+    ).registration
