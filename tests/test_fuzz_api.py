@@ -21,8 +21,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from initiatives import services
-from initiatives.api import openapi_document
 from initiatives.models import Activity, Initiative, InitiativeType, Municipality
+from initiatives.openapi import openapi_document
 
 # Read at import to name the cases; the first test checks it is the one the app serves.
 DOCUMENT = openapi_document()
