@@ -51,7 +51,7 @@ def rows(event: Event, registrations, *, with_needs: bool) -> list[list]:
         pk: n
         for n, pk in enumerate(
             Registration.objects.filter(event=event, status="waitlist")
-            .order_by("waitlisted_at", "pk")
+            .order_by(*Registration.WAITLIST_ORDER)
             .values_list("pk", flat=True),
             start=1,
         )

@@ -186,6 +186,9 @@ class ProgrammeItem(models.Model):
 
 
 class Registration(models.Model):
+    # First come, first served: the order of the waiting list wherever it is read.
+    WAITLIST_ORDER = ("waitlisted_at", "pk")
+
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("confirmed")
         WAITLIST = "waitlist", _("waiting list")

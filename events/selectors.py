@@ -132,7 +132,7 @@ def attendees(event: Event, *, q="", status="", role="", session=None, sort="cre
 
 def waitlist(event: Event):
     return Registration.objects.filter(event=event, status=Registration.Status.WAITLIST).order_by(
-        "waitlisted_at", "pk"
+        *Registration.WAITLIST_ORDER
     )
 
 

@@ -23,7 +23,7 @@ def waitlist_promote(*, event: Event) -> list[Registration]:
     promoted = []
     waiting = (
         Registration.objects.filter(event=event, status=Registration.Status.WAITLIST)
-        .order_by("waitlisted_at", "pk")
+        .order_by(*Registration.WAITLIST_ORDER)
         .prefetch_related("sessions")
     )
     for registration in waiting:
