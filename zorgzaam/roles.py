@@ -18,15 +18,22 @@ ORGANISERS = "Organisatoren"
 COORDINATORS = "Coördinatoren"
 
 
+# Each app grants its own models' permissions in a data migration; after a flush they are
+# run again, in this order (the groups are made by whichever runs first).
+GRANTS = [
+    ("events.migrations.0002_groups", "create_groups"),
+    ("initiatives.migrations.0003_reference_data", "grant_taxonomy_permissions"),
+    ("initiatives.migrations.0007_group_permissions", "grant_initiative_permissions"),
+]
+
+
 def ensure_groups(**kwargs) -> None:
     if Group.objects.filter(name__in=[ORGANISERS, COORDINATORS]).count() == 2:
         return
-    if not apps.is_installed("initiatives"):
-        return
-    importlib.import_module("events.migrations.0002_groups").create_groups(apps, None)
-    importlib.import_module(
-        "initiatives.migrations.0003_reference_data"
-    ).grant_taxonomy_permissions(apps, None)
+    for module, function in GRANTS:
+        app_label = module.split(".", 1)[0]
+        if apps.is_installed(app_label):
+            getattr(importlib.import_module(module), function)(apps, None)
 
 
 def user_group_names(user) -> frozenset[str]:

@@ -6,27 +6,26 @@ COORDINATORS = "Coördinatoren"
 
 # Organisers run their own meetings; coordinators also curate the initiative catalogue.
 # Which events an organiser may touch is decided per event (Event.organisers), not here.
+# Each app grants its own models' permissions: the catalogue's are in initiatives/0007.
 PERMISSIONS = {
     ORGANISERS: [
         ("events", "event", ["add", "change", "view"]),
         ("events", "programmeitem", ["add", "change", "delete", "view"]),
         ("events", "registration", ["add", "change", "view"]),
         ("events", "outgoingemail", ["view"]),
-        ("initiatives", "initiative", ["view"]),
     ],
     COORDINATORS: [
         ("events", "event", ["add", "change", "view"]),
         ("events", "programmeitem", ["add", "change", "delete", "view"]),
         ("events", "registration", ["add", "change", "view"]),
         ("events", "outgoingemail", ["view"]),
-        ("initiatives", "initiative", ["add", "change", "delete", "view"]),
     ],
 }
 
 
 def create_groups(apps, schema_editor):
     # Permissions are normally made after all migrations; make them now so groups get them.
-    for label in ("events", "initiatives"):
+    for label in ("events",):
         app_config = apps.get_app_config(label)
         stub = getattr(app_config, "models_module", None) is None
         if stub:

@@ -132,7 +132,6 @@ def drop_search_index(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("initiatives", "0002_catalogue"),
-        ("events", "0002_groups"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
