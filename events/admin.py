@@ -51,8 +51,8 @@ class SuperuserOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Registration)
 class RegistrationAdmin(SuperuserOnlyAdmin):
-    list_display = ["name", "email", "event", "party_size", "status", "role", "created_at"]
-    list_filter = ["status", "role", "event"]
+    list_display = ["name", "email", "event", "party_size", "status", "background", "created_at"]
+    list_filter = ["status", "background", "event"]
     search_fields = ["name", "email", "organisation"]
     # The management token and the ticket code are an attendee's secrets: never shown, not
     # even read-only, and no "view on site" link (the attendee's page is the token's URL).

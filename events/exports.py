@@ -29,7 +29,7 @@ HEADERS = [
 ]
 NEEDS_HEADER = "Toegankelijkheid/dieet"
 STATUS_NL = {"confirmed": "bevestigd", "waitlist": "wachtlijst", "cancelled": "geannuleerd"}
-ROLE_NL = {
+BACKGROUND_NL = {
     "bewoner": "bewoner",
     "mantelzorger": "mantelzorger",
     "vrijwilliger": "vrijwilliger",
@@ -65,7 +65,7 @@ def rows(event: Event, registrations, *, with_needs: bool) -> list[list]:
             r.party_size,
             STATUS_NL.get(r.status, r.status),
             positions.get(r.pk, ""),
-            ROLE_NL.get(r.role, ""),
+            BACKGROUND_NL.get(r.background, ""),
             r.organisation,
             "; ".join(f"{s.start_time:%H:%M} {s.title}" for s in r.sessions.all()),
             _dutch_datetime(r.checked_in_at),

@@ -81,10 +81,10 @@ class RegistrationForm(ModelLimitsMixin, SessionChoiceMixin, HoneypotMixin, form
         help_text=_("Only if we may call you about this meeting."),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
-    role = forms.ChoiceField(
+    background = forms.ChoiceField(
         label=_("What describes you best?"),
         required=False,
-        choices=[("", _("I would rather not say"))] + list(Registration.Role.choices),
+        choices=[("", _("I would rather not say"))] + list(Registration.Background.choices),
     )
     organisation = forms.CharField(
         label=_("Organisation"),
@@ -253,10 +253,10 @@ class AttendeeAddForm(ModelLimitsMixin, forms.Form):
     email = forms.EmailField(label=_("Email address"))
     phone = forms.CharField(label=_("Phone number"), required=False)
     party_size = forms.IntegerField(label=_("Number of people"), min_value=1, initial=1)
-    role = forms.ChoiceField(
+    background = forms.ChoiceField(
         label=_("Background"),
         required=False,
-        choices=[("", "—")] + list(Registration.Role.choices),
+        choices=[("", "—")] + list(Registration.Background.choices),
     )
     consent_note = forms.CharField(
         label=_("How did they agree to be registered?"),
@@ -271,7 +271,7 @@ class AttendeeEditForm(forms.ModelForm):
 
     class Meta:
         model = Registration
-        fields = ["name", "email", "phone", "role", "organisation", "needs"]
+        fields = ["name", "email", "phone", "background", "organisation", "needs"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -318,10 +318,10 @@ class AttendeeFilterForm(forms.Form):
         required=False,
         choices=[("", _("All"))] + list(Registration.Status.choices),
     )
-    role = forms.ChoiceField(
+    background = forms.ChoiceField(
         label=_("Background"),
         required=False,
-        choices=[("", _("All"))] + list(Registration.Role.choices),
+        choices=[("", _("All"))] + list(Registration.Background.choices),
     )
     session = forms.TypedChoiceField(label=_("Session"), required=False, coerce=int, choices=[])
     sort = forms.ChoiceField(

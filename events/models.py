@@ -194,7 +194,7 @@ class Registration(models.Model):
         WAITLIST = "waitlist", _("waiting list")
         CANCELLED = "cancelled", _("cancelled")
 
-    class Role(models.TextChoices):
+    class Background(models.TextChoices):
         RESIDENT = "bewoner", _("resident")
         CARER = "mantelzorger", _("informal carer")
         VOLUNTEER = "vrijwilliger", _("volunteer")
@@ -211,7 +211,9 @@ class Registration(models.Model):
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("email address"), max_length=254)
     phone = models.CharField(_("phone number"), max_length=30, blank=True)
-    role = models.CharField(_("background"), max_length=30, choices=Role.choices, blank=True)
+    background = models.CharField(
+        _("background"), max_length=30, choices=Background.choices, blank=True
+    )
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     party_size = models.PositiveSmallIntegerField(_("number of people"), default=1)
     sessions = models.ManyToManyField(

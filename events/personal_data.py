@@ -20,7 +20,7 @@ def _registration_record(registration: Registration) -> dict:
         "name": registration.name,
         "email": registration.email,
         "phone": registration.phone,
-        "background": registration.get_role_display() if registration.role else "",
+        "background": registration.get_background_display() if registration.background else "",
         "organisation": registration.organisation,
         "people": registration.party_size,
         "sessions": [item.title for item in registration.sessions.all()],

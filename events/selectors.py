@@ -111,7 +111,7 @@ def events_for_organiser(user) -> QuerySet[Event]:
     )
 
 
-def attendees(event: Event, *, q="", status="", role="", session=None, sort="created_at"):
+def attendees(event: Event, *, q="", status="", background="", session=None, sort="created_at"):
     registrations = (
         Registration.objects.filter(event=event, erased_at__isnull=True)
         .prefetch_related("sessions")
@@ -121,8 +121,8 @@ def attendees(event: Event, *, q="", status="", role="", session=None, sort="cre
         registrations = registrations.filter(Q(name__icontains=q) | Q(email__icontains=q))
     if status:
         registrations = registrations.filter(status=status)
-    if role:
-        registrations = registrations.filter(role=role)
+    if background:
+        registrations = registrations.filter(background=background)
     if session:
         registrations = registrations.filter(sessions__pk=session)
     if sort not in {"created_at", "name", "status", "-party_size"}:
@@ -165,7 +165,7 @@ def failed_emails(event: Event) -> QuerySet[OutgoingEmail]:
 @dataclass(frozen=True)
 class EventInsight:
     signups: list[dict]  # per day: day, count, percent of the busiest day
-    roles: list[dict]  # per background: label, count, percent of the largest
+    backgrounds: list[dict]  # per background: label, count, percent of the largest
     people: int
     checked_in: int
     no_shows: int | None  # only once the meeting is over
@@ -178,30 +178,30 @@ def event_insight(*, event: Event) -> EventInsight:
     """Who signed up when, their background and topics, and who came."""
     registrations = list(
         Registration.objects.filter(event=event).only(
-            "status", "role", "party_size", "created_at", "checked_in_at", "topic"
+            "status", "background", "party_size", "created_at", "checked_in_at", "topic"
         )
     )
     active = [r for r in registrations if r.status != Registration.Status.CANCELLED]
     confirmed = [r for r in active if r.status == Registration.Status.CONFIRMED]
     by_day = Counter(timezone.localdate(r.created_at) for r in registrations)
-    role_labels = dict(Registration.Role.choices)
-    roles = Counter(r.role or "" for r in active)
+    background_labels = dict(Registration.Background.choices)
+    backgrounds = Counter(r.background or "" for r in active)
     people = sum(r.party_size for r in confirmed)
     checked_in = sum(r.party_size for r in confirmed if r.checked_in_at)
     max_day = max(by_day.values(), default=1)
-    max_role = max(roles.values(), default=1)
+    max_background = max(backgrounds.values(), default=1)
     return EventInsight(
         signups=[
             {"day": day, "count": n, "percent": round(100 * n / max_day)}
             for day, n in sorted(by_day.items())
         ],
-        roles=[
+        backgrounds=[
             {
-                "label": role_labels.get(role, _("not given")),
+                "label": background_labels.get(background, _("not given")),
                 "count": n,
-                "percent": round(100 * n / max_role),
+                "percent": round(100 * n / max_background),
             }
-            for role, n in roles.most_common()
+            for background, n in backgrounds.most_common()
         ],
         people=people,
         checked_in=checked_in,

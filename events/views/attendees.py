@@ -35,7 +35,7 @@ def attendee_list(request, event):
         event,
         q=criteria.get("q", ""),
         status=criteria.get("status", ""),
-        role=criteria.get("role", ""),
+        background=criteria.get("background", ""),
         session=criteria.get("session") or None,
         sort=criteria.get("sort") or "created_at",
     )
@@ -68,7 +68,7 @@ def attendee_add(request, event):
                 name=data["name"],
                 email=data["email"],
                 phone=data["phone"],
-                role=data["role"],
+                background=data["background"],
                 party_size=min(data["party_size"], 99),
                 language="nl",
                 added_by=request.user,

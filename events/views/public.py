@@ -95,7 +95,7 @@ def _register(request, event: Event, form: RegistrationForm):
             name=data["name"],
             email=data["email"],
             phone=data["phone"],
-            role=data["role"],
+            background=data["background"],
             organisation=data["organisation"],
             party_size=data.get("party_size", 1),
             sessions=form.chosen_sessions(),

@@ -48,7 +48,7 @@ def attendee(own_event):
         email="ans@example.org",
         party_size=2,
         needs="rolstoelplek",
-        role="bewoner",
+        background="bewoner",
     ).registration
 
 
@@ -440,7 +440,7 @@ def test_reminders_are_sent_once(make_event, mailoutbox, django_capture_on_commi
 
 def test_insight_page(client, own_event, attendee, organiser):
     services.registration_create(
-        event=own_event, name="B", email="b@example.org", role="bestuurder", topic="Vervoer"
+        event=own_event, name="B", email="b@example.org", background="bestuurder", topic="Vervoer"
     )
     client.force_login(organiser)
     page = client.get(f"/organisatie/evenementen/{own_event.slug}/inzicht/")
@@ -468,7 +468,7 @@ def test_changing_an_attendees_email_to_one_already_registered_is_a_form_error(
         "name": "Bram",
         "email": attendee.email.upper(),
         "phone": "",
-        "role": "",
+        "background": "",
         "organisation": "",
     }
     response = client.post(url, data)
@@ -517,7 +517,7 @@ def _edit(client, event, registration, **changes):
         "name": registration.name,
         "email": registration.email,
         "phone": registration.phone,
-        "role": registration.role,
+        "background": registration.background,
         "organisation": registration.organisation,
         "party_size": str(registration.party_size),
         **changes,

@@ -23,7 +23,7 @@ def test_purge_erases_personal_data_of_old_meetings_and_keeps_counts(make_event)
             name=f"Bewoner {n}",
             email=f"b{n}@example.org",
             phone="0612345678",
-            role="bewoner",
+            background="bewoner",
             party_size=2,
             needs="rolstoel",
             topic="vervoer",
@@ -39,7 +39,7 @@ def test_purge_erases_personal_data_of_old_meetings_and_keeps_counts(make_event)
         assert registration.name == registration.phone == registration.needs == ""
         assert registration.topic == ""
         assert registration.email.endswith("@invalid")
-        assert registration.role == "bewoner"
+        assert registration.background == "bewoner"
     assert not OutgoingEmail.objects.filter(registration__event=old).exists()
     assert Registration.objects.filter(event=old).aggregate(p=Sum("party_size"))["p"] == (
         people_before
