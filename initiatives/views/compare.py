@@ -5,6 +5,8 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from zorgzaam.validators import has_control_characters
+
 from .. import compare
 from ..forms import AreaForm, catalogue_query
 from ..models import Approach
@@ -14,7 +16,7 @@ def _distinct(values: list[str]) -> list[str]:
     seen = []
     for value in values:
         value = value.strip()[:200]
-        if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        if has_control_characters(value):
             continue
         if value and value not in seen:
             seen.append(value)
