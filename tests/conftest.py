@@ -50,6 +50,23 @@ def make_event(db):
 
 
 @pytest.fixture
+def make_ended_event(make_event):
+    """A meeting that ended `days` ago, whose sign-up is still open so tests can sign up."""
+
+    def make(*, days: int, **fields) -> Event:
+        now = timezone.now()
+        return make_event(
+            capacity=10,
+            starts_at=now - timedelta(days=days, hours=3),
+            ends_at=now - timedelta(days=days),
+            registration_closes_at=now + timedelta(days=1),
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
 def event(make_event):
     return make_event(capacity=10)
 

@@ -106,14 +106,8 @@ def test_erase_reaches_the_moderation_log_pending_imports_and_login_records(
     ]
 
 
-def test_purge_leaves_no_personal_data_of_old_meetings(make_event):
-    now = timezone.now()
-    old = make_event(
-        capacity=10,
-        starts_at=now - timedelta(days=40, hours=3),
-        ends_at=now - timedelta(days=40),
-        registration_closes_at=now + timedelta(days=1),
-    )
+def test_purge_leaves_no_personal_data_of_old_meetings(make_ended_event):
+    old = make_ended_event(days=40)
     services.registration_create(
         event=old,
         name="Zeldzame Naam",
@@ -210,14 +204,8 @@ def test_two_providers_may_not_report_the_same_kind(registry, db):
         registry.personal_data_erase(email="ans@example.org")
 
 
-def test_purge_runs_every_provider_in_one_transaction(registry, make_event):
-    now = timezone.now()
-    old = make_event(
-        capacity=10,
-        starts_at=now - timedelta(days=40, hours=3),
-        ends_at=now - timedelta(days=40),
-        registration_closes_at=now + timedelta(days=1),
-    )
+def test_purge_runs_every_provider_in_one_transaction(registry, make_ended_event):
+    old = make_ended_event(days=40)
     services.registration_create(event=old, name="Ans", email="ans@example.org")
 
     class Failing(RecordingProvider):

@@ -48,14 +48,9 @@ def test_events_provider_erase_cancels_and_anonymises(event):
     assert Registration.objects.get(erased_at__isnull=True).name == "Bert"
 
 
-def test_events_provider_purges_registrations_of_meetings_ended_before_the_cutoff(make_event):
+def test_events_provider_purges_registrations_of_meetings_ended_before_the_cutoff(make_ended_event):
     now = timezone.now()
-    old = make_event(
-        capacity=10,
-        starts_at=now - timedelta(days=2, hours=3),
-        ends_at=now - timedelta(days=2),
-        registration_closes_at=now + timedelta(days=1),
-    )
+    old = make_ended_event(days=2)
     services.registration_create(event=old, name="Ans", email="ans@example.org")
     provider = EventsPersonalData()
 
