@@ -43,13 +43,14 @@ def prepare(env, tickets: int) -> list[str]:
 from django.contrib.auth.models import User
 from events.models import Event
 from events import services
+from organisations.models import Membership
 event = Event.objects.get(slug="{SLUG}")
 event.capacity = None
 event.save()
 user, _ = User.objects.get_or_create(username="bench-deur")
 user.set_password("bench-deur-wachtwoord")
 user.save()
-event.organisers.add(user)
+Membership.objects.get_or_create(organisation=event.organisation, user=user, role="door")
 codes = []
 for n in range({tickets}):
     signup = services.registration_create(

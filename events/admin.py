@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import AccessLog, Event, OrganiserMessage, OutgoingEmail, ProgrammeItem, Registration
+from zorgzaam.admin import SuperuserOnlyAdmin
+
+from .models import AccessLog, DoorLink, Event, OrganiserMessage, OutgoingEmail, ProgrammeItem, Registration
 
 
 class ProgrammeItemInline(admin.TabularInline):
@@ -11,10 +13,11 @@ class ProgrammeItemInline(admin.TabularInline):
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
     list_display = ["title", "starts_at", "venue_name", "venue_city", "capacity", "status"]
-    list_filter = ["status", "venue_city", "free_entry"]
     search_fields = ["title", "slug", "venue_name", "venue_city"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "starts_at"
+    list_select_related = ["organisation"]
+    list_filter = ["status", "organisation", "venue_city", "free_entry"]
     filter_horizontal = ["organisers", "hosts"]
     inlines = [ProgrammeItemInline]
 
@@ -24,29 +27,6 @@ class ProgrammeItemAdmin(admin.ModelAdmin):
     list_display = ["title", "event", "start_time", "kind", "capacity"]
     list_filter = ["kind", "event"]
     search_fields = ["title", "host", "event__title"]
-
-
-class SuperuserOnlyAdmin(admin.ModelAdmin):
-    """Attendees' data: superusers only, whatever a group's model permissions say.
-
-    Organisers see their own meetings' attendees in the organiser area, where access is
-    decided per meeting; coordinators curate the catalogue and see no attendees at all.
-    """
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
 
 @admin.register(Registration)
@@ -96,3 +76,14 @@ class AccessLogAdmin(SuperuserOnlyAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(DoorLink)
+class DoorLinkAdmin(SuperuserOnlyAdmin):
+    list_display = ["label", "event", "created_by", "expires_at", "revoked_at", "last_used_at"]
+    list_filter = ["event"]
+    search_fields = ["label", "event__title"]
+    # The token is the link itself: whoever sees it can check people in.
+    exclude = ["token"]
+    view_on_site = False
+    raw_id_fields = ["event", "created_by"]

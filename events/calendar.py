@@ -1,4 +1,11 @@
-"""iCalendar (.ics) files for a meeting, for the attendee's own agenda."""
+"""iCalendar (.ics): one meeting for the attendee's own agenda, or a feed of many.
+
+Each meeting is one VEVENT with a stable UID, so a calendar that subscribed to a feed
+updates the entry instead of adding a second one; SEQUENCE and LAST-MODIFIED rise with
+every change, and a cancelled meeting stays in the feed marked STATUS:CANCELLED.
+"""
+
+from collections.abc import Iterable
 
 from django.utils import timezone
 from icalendar import Calendar
@@ -7,17 +14,31 @@ from icalendar import Event as CalendarEvent
 from .models import Event
 
 
-def event_ics(event: Event, *, url: str | None = None) -> bytes:
+def _calendar(name: str | None = None) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", "-//Zorgzaam//zorgzaam//NL")
     calendar.add("version", "2.0")
+    if name:
+        calendar.add("x-wr-calname", name)
+        calendar.add("name", name)
+        # Ask subscribed calendars to look again every few hours.
+        calendar.add("refresh-interval", "PT4H", parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", "PT4H")
+    return calendar
+
+
+def _vevent(event: Event, *, url: str | None = None) -> CalendarEvent:
+    url = url or event.absolute_url
+    tz = timezone.get_default_timezone()
     entry = CalendarEvent()
     entry.add("uid", f"event-{event.pk}@zorgzaam")
     entry.add("summary", event.title)
     entry.add("dtstamp", timezone.now())
-    tz = timezone.get_default_timezone()
     entry.add("dtstart", event.starts_at.astimezone(tz))
     entry.add("dtend", event.ends_at.astimezone(tz))
+    if event.updated_at and event.created_at:
+        entry.add("last-modified", event.updated_at)
+        entry.add("sequence", max(int((event.updated_at - event.created_at).total_seconds()), 0))
     entry.add(
         "location",
         ", ".join(
@@ -30,10 +51,26 @@ def event_ics(event: Event, *, url: str | None = None) -> bytes:
             if part
         ),
     )
-    entry.add("description", f"{event.summary}\n\n{url or event.absolute_url}")
-    entry.add("url", url or event.absolute_url)
+    entry.add("description", f"{event.summary}\n\n{url}")
+    entry.add("url", url)
     if event.status == Event.Status.CANCELLED:
         entry.add("status", "CANCELLED")
-    calendar.add_component(entry)
+    else:
+        entry.add("status", "CONFIRMED")
+    return entry
+
+
+def event_ics(event: Event, *, url: str | None = None) -> bytes:
+    calendar = _calendar()
+    calendar.add_component(_vevent(event, url=url))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def feed_ics(events: Iterable[Event], *, name: str) -> bytes:
+    """A subscribable feed: one VEVENT per meeting."""
+    calendar = _calendar(name)
+    for event in events:
+        calendar.add_component(_vevent(event))
     calendar.add_missing_timezones()
     return calendar.to_ical()

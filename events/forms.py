@@ -10,7 +10,7 @@ from zorgzaam.forms import HoneypotMixin, ModelLimitsMixin
 from zorgzaam.validators import no_control_characters
 
 from . import selectors
-from .models import Event, OrganiserMessage, ProgrammeItem, Registration
+from .models import DoorLink, Event, OrganiserMessage, ProgrammeItem, Registration
 
 
 class SessionChoiceMixin:
@@ -162,6 +162,7 @@ class EventForm(forms.ModelForm):
     class Meta:
         model = Event
         fields = [
+            "organisation",
             "title",
             "slug",
             "summary",
@@ -194,9 +195,21 @@ class EventForm(forms.ModelForm):
             "hosts": forms.SelectMultiple(attrs={"size": 8}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
         from initiatives.models import Initiative
+
+        if organisations is None:
+            # Editing: a meeting stays with its organisation (a superuser moves it in the
+            # admin), so co-organisers cannot move it away from its team.
+            del self.fields["organisation"]
+        else:
+            # Creating: one of the organisations the user organises for; the only one is
+            # chosen already (and shown, so they see whose meeting it becomes).
+            field = self.fields["organisation"]
+            field.queryset = organisations.order_by("name")
+            field.empty_label = None if len(field.queryset) == 1 else "—"
+            field.help_text = _("The meeting belongs to this organisation and its team.")
 
         # Real, published initiatives only; a catalogue of thousands stays a short list.
         chosen = self.instance.hosts.all() if self.instance.pk else Initiative.objects.none()
@@ -342,3 +355,20 @@ class AttendeeFilterForm(forms.Form):
         ]
         for name, field in self.fields.items():
             field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
+
+
+class DoorLinkForm(ModelLimitsMixin, forms.Form):
+    limits_model = DoorLink
+
+    label = forms.CharField(
+        label=_("For whom or which door"),
+        validators=[no_control_characters],
+        help_text=_("For example “Fatima, main entrance”. Only the organisers see it."),
+    )
+
+
+class CohostForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address of the co-organiser"),
+        help_text=_("Someone who organises meetings here for another organisation."),
+    )

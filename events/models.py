@@ -1,4 +1,5 @@
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -53,9 +54,17 @@ class Event(models.Model):
     max_party_size = models.PositiveSmallIntegerField(
         _("maximum people per registration"), default=4
     )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("organisation"),
+    )
+    # Co-hosts: organisers from another organisation, with the rights of this
+    # organisation's organisers for this one meeting.
     organisers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("organisers"),
+        verbose_name=_("co-organisers"),
         related_name="organised_events",
         blank=True,
     )
@@ -250,6 +259,14 @@ class Registration(models.Model):
         related_name="+",
         verbose_name=_("checked in by"),
     )
+    checked_in_via = models.ForeignKey(
+        "DoorLink",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="check_ins",
+        verbose_name=_("checked in with door link"),
+    )
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -316,6 +333,57 @@ class Registration(models.Model):
             | Q(waitlisted_at=self.waitlisted_at, pk__lt=self.pk)
         )
         return ahead.count() + 1
+
+
+def new_door_token() -> str:
+    """256 random bits: a door link opens one meeting's check-in without an account."""
+    return secrets.token_urlsafe(32)
+
+
+class DoorLink(models.Model):
+    """A check-in link for a volunteer's phone: one meeting, check-in only, until revoked."""
+
+    # The link keeps working this long after the meeting ends (late arrivals, tidying up).
+    VALID_AFTER_END = timedelta(hours=4)
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="door_links", verbose_name=_("meeting")
+    )
+    label = models.CharField(
+        _("for whom or which door"),
+        max_length=100,
+        help_text=_("For example “Fatima, main entrance”. Only the organisers see it."),
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_door_token)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("made by"),
+    )
+    created_at = models.DateTimeField(_("made"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("works until"))
+    revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("door link")
+        verbose_name_plural = _("door links")
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.event})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:door", kwargs={"token": self.token})
+
+    @property
+    def absolute_url(self) -> str:
+        return settings.SITE_URL + self.get_absolute_url()
+
+    def is_valid(self, now=None) -> bool:
+        return self.revoked_at is None and (now or timezone.now()) < self.expires_at
 
 
 class OutgoingEmail(models.Model):

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.db import transaction
 
-from .models import Registration
+from .models import DoorLink, Registration
 from .services import registration_erase, registrations_anonymise
 
 
@@ -79,8 +79,9 @@ class EventsPersonalData:
     def purge(self, *, now: datetime, cutoff: datetime) -> dict[str, int]:
         """Anonymise the registrations (and email log) of meetings that ended before `cutoff`."""
         with transaction.atomic():
-            return {
-                "registrations": registrations_anonymise(
-                    registrations=Registration.objects.filter(event__ends_at__lt=cutoff)
-                )
-            }
+            anonymised = registrations_anonymise(
+                registrations=Registration.objects.filter(event__ends_at__lt=cutoff)
+            )
+            # A door link's label names a volunteer; it goes with the attendees' data.
+            door_links, _ = DoorLink.objects.filter(expires_at__lt=cutoff).delete()
+            return {"registrations": anonymised, "door_links": door_links}

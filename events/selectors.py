@@ -2,13 +2,12 @@
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
-from zorgzaam.roles import COORDINATORS, ORGANISERS, user_group_names, user_is_coordinator  # noqa: F401
 
 from .models import Event, OutgoingEmail, Registration
 
@@ -36,9 +35,33 @@ def events_past() -> QuerySet[Event]:
     return events_public().filter(ends_at__lt=timezone.now()).order_by("-starts_at")
 
 
+def organisation_feed_events(organisation) -> QuerySet[Event]:
+    """The organisation's meetings for its calendar feed: the coming ones and the last year."""
+    since = timezone.now() - timedelta(days=365)
+    return (
+        Event.objects.filter(organisation=organisation, ends_at__gte=since)
+        .exclude(status=Event.Status.DRAFT)
+        .order_by("starts_at")
+    )
+
+
+def organisation_meetings(organisation, *, past_limit: int = 20) -> tuple[list, list]:
+    """Upcoming and past public meetings of one organisation, in two queries."""
+    events = events_public().filter(organisation=organisation).select_related("organisation")
+    now = timezone.now()
+    upcoming = list(events.filter(ends_at__gte=now))
+    past = list(events.filter(ends_at__lt=now).order_by("-starts_at")[:past_limit])
+    return upcoming, past
+
+
 def event_public(slug: str) -> Event:
     """One public event with its programme and hosts; raises Event.DoesNotExist."""
-    return events_public().prefetch_related("programme", "hosts").get(slug=slug)
+    return (
+        events_public()
+        .select_related("organisation")
+        .prefetch_related("programme", "hosts")
+        .get(slug=slug)
+    )
 
 
 def active_registrations_with_email(event_id: int, email: str) -> QuerySet[Registration]:
@@ -66,30 +89,9 @@ def event_for_signup(slug: str) -> Event:
 # Organiser area ----------------------------------------------------------------------
 
 
-def user_may_organise(user) -> bool:
-    return (
-        user.is_superuser
-        or bool(user_group_names(user) & {COORDINATORS, ORGANISERS})
-        or user.organised_events.exists()
-    )
-
-
-def user_sees_needs(user, event: Event) -> bool:
-    """Accessibility and dietary needs are special-category data: the event's own organisers."""
-    return user.is_superuser or event.organisers.filter(pk=user.pk).exists()
-
-
-def events_managed_by(user) -> QuerySet[Event]:
-    """The events this user may manage: their own, or all for coordinators."""
-    events = Event.objects.all()
-    if not user_is_coordinator(user):
-        events = events.filter(organisers=user)
-    return events
-
-
-def events_for_organiser(user) -> QuerySet[Event]:
-    """The events this user may manage, with people confirmed, waiting and checked in."""
-    return events_managed_by(user).annotate(
+def events_with_counts(events: QuerySet[Event]) -> QuerySet[Event]:
+    """The dashboard's figures per meeting: people confirmed, waiting and checked in."""
+    return events.annotate(
         confirmed=Sum(
             "registrations__party_size",
             filter=Q(registrations__status=Registration.Status.CONFIRMED),
@@ -109,6 +111,17 @@ def events_for_organiser(user) -> QuerySet[Event]:
             default=0,
         ),
     )
+
+
+def checkin_search(event: Event, q: str, *, by_email: bool):
+    """The door's name search: not cancelled; by email only for the meeting's organisers."""
+    registrations = Registration.objects.filter(event=event, erased_at__isnull=True).exclude(
+        status=Registration.Status.CANCELLED
+    )
+    condition = Q(name__icontains=q)
+    if by_email:
+        condition |= Q(email__icontains=q)
+    return registrations.filter(condition).order_by("name", "pk")
 
 
 def attendees(event: Event, *, q="", status="", background="", session=None, sort="created_at"):
@@ -217,3 +230,57 @@ def events_upcoming_for_initiative(initiative):
     return initiative.events.filter(
         status=Event.Status.PUBLISHED, ends_at__gte=timezone.now()
     ).order_by("starts_at")
+
+
+@dataclass
+class DashboardGroup:
+    """One organisation's meetings on the dashboard, and what the user may do there."""
+
+    organisation: object | None  # None: meetings co-organised for other organisations
+    role: str  # owner, organiser, door, cohost or superuser
+    upcoming: list
+    past: list
+
+    @property
+    def manages(self) -> bool:
+        return self.role != "door"
+
+
+def dashboard_groups(user, *, past_limit: int = 10) -> list[DashboardGroup]:
+    """The dashboard: per organisation the user is in, its meetings, in three queries.
+
+    The number of queries does not grow with the number of meetings or organisations.
+    """
+    from organisations.models import Membership
+    from organisations.permissions import CHECK_IN
+
+    from .permissions import events_with
+
+    memberships = {
+        m.organisation_id: m
+        for m in Membership.objects.filter(user=user).select_related("organisation")
+    }
+    events = (
+        events_with_counts(events_with(user, CHECK_IN))
+        .select_related("organisation")
+        .order_by("starts_at")
+    )
+    now = timezone.now()
+    groups: dict[object, DashboardGroup] = {}
+    for organisation_id, membership in memberships.items():
+        groups[organisation_id] = DashboardGroup(membership.organisation, membership.role, [], [])
+    for event in events:
+        key = event.organisation_id
+        if key not in groups:
+            if user.is_superuser:
+                groups[key] = DashboardGroup(event.organisation, "superuser", [], [])
+            else:
+                key = None
+                groups.setdefault(None, DashboardGroup(None, "cohost", [], []))
+        (groups[key].upcoming if event.ends_at >= now else groups[key].past).append(event)
+    for group in groups.values():
+        group.past = sorted(group.past, key=lambda e: e.starts_at, reverse=True)[:past_limit]
+    return sorted(
+        groups.values(),
+        key=lambda g: (g.organisation is None, g.organisation.name if g.organisation else ""),
+    )

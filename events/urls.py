@@ -1,21 +1,8 @@
-from django.urls import path, register_converter
+from django.urls import path
 
-from .views import attendees, checkin, organiser, public
+import zorgzaam.converters  # noqa: F401  (the "token" converter)
 
-
-class TokenConverter:
-    """URL-safe base64 secrets; anything else is a 404 before the database is asked."""
-
-    regex = "[A-Za-z0-9_-]{20,64}"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(TokenConverter, "token")
+from .views import attendees, checkin, door, organiser, public
 
 app_name = "events"
 
@@ -48,6 +35,16 @@ urlpatterns = [
         public.registration_erase,
         name="registration_erase",
     ),
+    path(
+        "organisaties/<slug:slug>/agenda.ics",
+        public.organisation_ics,
+        name="organisation_ics",
+    ),
+    # Door links: one meeting's check-in on a volunteer's phone, without an account
+    path("deur/<token:token>/", checkin.door_page, name="door"),
+    path("deur/<token:token>/scan/", checkin.door_scan, name="door_scan"),
+    path("deur/<token:token>/ongedaan/", checkin.door_undo, name="door_undo"),
+    path("deur/<token:token>/stand/", checkin.door_counts, name="door_counts"),
     # Organiser area
     path("organisatie/", organiser.dashboard, name="dashboard"),
     path("organisatie/evenementen/nieuw/", organiser.event_create, name="organiser_create"),
@@ -108,6 +105,36 @@ urlpatterns = [
         "organisatie/evenementen/<slug:slug>/inchecken/scan/",
         checkin.checkin_scan,
         name="checkin_scan",
+    ),
+    path(
+        "organisatie/evenementen/<slug:slug>/inchecken/ongedaan/",
+        checkin.checkin_undo,
+        name="checkin_undo",
+    ),
+    path(
+        "organisatie/evenementen/<slug:slug>/deurlinks/",
+        door.door_link_create,
+        name="door_link_create",
+    ),
+    path(
+        "organisatie/evenementen/<slug:slug>/deurlinks/<int:pk>/intrekken/",
+        door.door_link_revoke,
+        name="door_link_revoke",
+    ),
+    path(
+        "organisatie/evenementen/<slug:slug>/deurlinks/<int:pk>/qr.svg",
+        door.door_link_qr,
+        name="door_link_qr",
+    ),
+    path(
+        "organisatie/evenementen/<slug:slug>/mede-organisatoren/",
+        door.cohost_add,
+        name="cohost_add",
+    ),
+    path(
+        "organisatie/evenementen/<slug:slug>/mede-organisatoren/<int:pk>/verwijderen/",
+        door.cohost_remove,
+        name="cohost_remove",
     ),
     path(
         "organisatie/evenementen/<slug:slug>/inchecken/stand/",

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from events import services
 from events.models import Event, ProgrammeItem
-from zorgzaam.roles import COORDINATORS, ORGANISERS
+from organisations.models import Membership, Organisation, Role
+from zorgzaam.roles import COORDINATORS
 
 # The live test server listens with a backlog of 10, so a rush of phones would be reset by
 # the kernel before reaching Django. Production servers (gunicorn) accept 2048.
@@ -28,7 +29,33 @@ def _empty_cache():
 
 
 @pytest.fixture
-def make_event(db):
+def make_organisation(db):
+    def make(name: str = "Buurtnetwerk", **fields) -> Organisation:
+        slug = fields.pop("slug", None) or f"org-{Organisation.objects.count() + 1}"
+        return Organisation.objects.create(name=name, slug=slug, **fields)
+
+    return make
+
+
+@pytest.fixture
+def organisation(make_organisation):
+    """The organisation `make_event` gives its meetings unless told otherwise."""
+    return make_organisation("Buurtnetwerk Ergens", slug="buurtnetwerk")
+
+
+@pytest.fixture
+def make_member():
+    def make(user, organisation: Organisation, role: str = Role.ORGANISER) -> Membership:
+        membership, _ = Membership.objects.update_or_create(
+            organisation=organisation, user=user, defaults={"role": role}
+        )
+        return membership
+
+    return make
+
+
+@pytest.fixture
+def make_event(db, organisation):
     def make(**fields) -> Event:
         start = timezone.now().replace(microsecond=0) + timedelta(days=14)
         defaults = {
@@ -42,6 +69,7 @@ def make_event(db):
             "venue_postcode": "1234 AB",
             "venue_city": "Ergens",
             "status": Event.Status.PUBLISHED,
+            "organisation": organisation,
         }
         defaults.update(fields)
         return Event.objects.create(**defaults)
@@ -104,10 +132,10 @@ def make_user(db):
 
 
 @pytest.fixture
-def organiser(make_user, event):
-    """An organiser of `event` (modules that need another shape define their own)."""
-    user = make_user("organiser", group=ORGANISERS)
-    event.organisers.add(user)
+def organiser(make_user, make_member, event):
+    """An organiser in the team of `event`'s organisation."""
+    user = make_user("organiser", email="organiser@example.org")
+    make_member(user, event.organisation, Role.ORGANISER)
     return user
 
 

@@ -62,7 +62,7 @@ def test_every_model_is_in_the_admin(admin_client, db):
     from django.apps import apps
     from django.contrib import admin
 
-    for label in ("events", "initiatives"):
+    for label in ("events", "initiatives", "organisations"):
         for model in apps.get_app_config(label).get_models():
             assert admin.site.is_registered(model), model
             opts = model._meta

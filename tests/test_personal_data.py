@@ -71,12 +71,27 @@ def test_erase_personal_data_command_leaves_the_address_nowhere(event, make_even
     assert Registration.objects.filter(status="cancelled").count() == 2
 
 
-def test_erase_reaches_the_moderation_log_pending_imports_and_login_records(
-    event, django_user_model, capsys
+def test_erase_reaches_the_moderation_log_pending_imports_login_records_and_teams(
+    event, django_user_model, capsys, make_member
 ):
     from initiatives.models import Initiative, InitiativeChange, InitiativeType, PendingImport
+    from organisations import services as team_services
 
     services.registration_create(event=event, name="Ans", email="ans@example.org")
+    # Ans was invited to one team, joined another, and asked to start a third.
+    team_services.invitation_create(
+        organisation=event.organisation, email="ans@example.org", role="door", invited_by=None
+    )
+    ans = django_user_model.objects.create_user("ans", "ans@example.org", "pw-2-x")
+    other = event.organisation.__class__.objects.create(name="Ander team", slug="ander-team")
+    make_member(ans, other, "organiser")
+    team_services.request_submit(
+        organisation_name="Buurt Oost",
+        name="Ans",
+        email="ans@example.org",
+        purpose="Koffieochtenden",
+        language="nl",
+    )
     initiative = Initiative.objects.create(
         name="Buurtkracht Oost",
         slug="buurtkracht-oost",
@@ -94,7 +109,15 @@ def test_erase_reaches_the_moderation_log_pending_imports_and_login_records(
 
     call_command("erase_personal_data", "ans@example.org")
     assert _text_columns_containing("ans@example.org") == []
+    assert not other.memberships.exists()
+    ans.refresh_from_db()
+    assert not ans.is_active and not ans.has_usable_password() and ans.email == ""
     assert capsys.readouterr().out.splitlines() == [
+        "accounts: 1",
+        "memberships: 1",
+        "invitations: 1",
+        "requests_to_start: 1",
+        "team_log_mentions: 1",
         "registrations: 1",
         "initiative_contacts: 0",
         "initiative_submitters: 0",
@@ -154,6 +177,7 @@ def registry(monkeypatch):
 
 def test_every_app_registers_its_provider_and_the_libraries_come_last():
     assert [p.label for p in personal_data.providers()] == [
+        "organisations",
         "events",
         "initiatives",
         "third_party",
@@ -163,11 +187,16 @@ def test_every_app_registers_its_provider_and_the_libraries_come_last():
 def test_the_apps_register_their_providers_in_ready(registry):
     registry._providers.clear()
     assert [p.label for p in registry.providers()] == ["third_party"]
-    for label in ("events", "initiatives"):
+    for label in ("organisations", "events", "initiatives"):
         apps.get_app_config(label).ready()
-    assert [p.label for p in registry.providers()] == ["events", "initiatives", "third_party"]
+    assert [p.label for p in registry.providers()] == [
+        "organisations",
+        "events",
+        "initiatives",
+        "third_party",
+    ]
     apps.get_app_config("events").ready()  # a second ready() registers nothing twice
-    assert len(registry.providers()) == 3
+    assert len(registry.providers()) == 4
 
 
 def test_each_verb_runs_a_registered_provider(registry, db):

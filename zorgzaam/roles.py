@@ -62,4 +62,14 @@ def coordinator_required(view):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
+    wrapper.access_rule = ("coordinator", None)
     return wrapper
+
+
+def login_rule(view):
+    """Any logged-in person; the page shows only what is theirs."""
+    from django.contrib.auth.decorators import login_required
+
+    wrapped = login_required(view)
+    wrapped.access_rule = ("login", None)
+    return wrapped

@@ -11,6 +11,7 @@ from .health import healthz
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("events.urls")),
+    path("", include("organisations.urls")),
     path("initiatieven/", include("initiatives.urls")),
     path("api/", include("initiatives.api_urls")),
     path(

@@ -6,7 +6,15 @@ count places first take the event lock (see locking.py), in one transaction each
 """
 
 from .access import access_record
-from .checkin import TICKET_CODE, CheckIn, checkin_by_registration, checkin_perform, checkin_undo
+from .checkin import (
+    TICKET_CODE,
+    CheckIn,
+    checkin_by_registration,
+    checkin_perform,
+    checkin_undo,
+    checkin_undo_by_code,
+)
+from .door import cohost_add, cohost_remove, door_link_create, door_link_revoke
 from .errors import EventError, RegistrationError
 from .lifecycle import (
     EventSaved,
@@ -41,6 +49,11 @@ __all__ = [
     "checkin_by_registration",
     "checkin_perform",
     "checkin_undo",
+    "checkin_undo_by_code",
+    "cohost_add",
+    "cohost_remove",
+    "door_link_create",
+    "door_link_revoke",
     "email_queue",
     "event_cancel",
     "event_capacity_change",

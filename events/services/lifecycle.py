@@ -32,19 +32,19 @@ def _programme_save(
 
 def event_create(
     *,
-    organiser,
+    organisation,
     details: dict[str, object],
     hosts: Iterable = (),
     programme: Iterable[ProgrammeItem] = (),
 ) -> Event:
-    """A new meeting as a draft, with its programme, organised by `organiser`."""
+    """A new meeting of `organisation` as a draft, with its programme."""
     try:
         with transaction.atomic():
             event = Event(**details)
+            event.organisation = organisation
             event.status = Event.Status.DRAFT
             event.save()
             event.hosts.set(hosts)
-            event.organisers.add(organiser)
             _programme_save(event=event, items=programme, removed=())
             return event
     except IntegrityError:
@@ -56,7 +56,6 @@ def event_create(
 def event_update(
     *,
     event: Event,
-    organiser,
     details: dict[str, object],
     hosts: Iterable | None = None,
     programme: Iterable[ProgrammeItem] = (),
@@ -64,7 +63,8 @@ def event_update(
 ) -> EventSaved:
     """Change a meeting and its programme; more places promote the waiting list at once.
 
-    `hosts` None keeps the hosts as they are. The editor becomes one of the organisers.
+    `hosts` None keeps the hosts as they are. Who may edit is the organisation's
+    business (and the co-organisers'); editing does not make anyone an organiser.
     """
     try:
         with transaction.atomic():
@@ -75,7 +75,6 @@ def event_update(
             locked.save()
             if hosts is not None:
                 locked.hosts.set(hosts)
-            locked.organisers.add(organiser)
             _programme_save(event=locked, items=programme, removed=programme_removed)
             promoted = waitlist_promote(event=locked) if locked.capacity != old_capacity else []
             return EventSaved(locked, promoted)
@@ -111,9 +110,9 @@ def event_duplicate(
     starts_at: datetime,
     slug: str,
     title: str | None = None,
-    organiser=None,
 ) -> Event:
-    """A copy as a draft on a new date, programme included; nobody is registered."""
+    """A copy as a draft on a new date: same organisation, co-organisers, hosts and
+    programme; nobody is registered."""
     try:
         with transaction.atomic():
             shift = starts_at - event.starts_at
@@ -133,8 +132,6 @@ def event_duplicate(
                 setattr(copy, field, value + shift if value else None)
             copy.save()
             copy.organisers.set(organisers)
-            if organiser is not None:
-                copy.organisers.add(organiser)
             copy.hosts.set(hosts)
             for item in programme:
                 item.pk = None

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import exports, selectors, services
 from ..forms import AttendeeAddForm, AttendeeEditForm, AttendeeFilterForm
 from ..models import AccessLog, Event, Registration
-from .decorators import organiser_required
+from ..permissions import user_sees_needs
+from .decorators import manages_event
 from .texts import CHECKIN_TEXT, error_message
 
 
@@ -27,7 +28,7 @@ def _back_to_list(request, event: Event):
     )
 
 
-@organiser_required
+@manages_event
 def attendee_list(request, event):
     filters = AttendeeFilterForm(request.GET or None, event=event)
     criteria = filters.cleaned_data if filters.is_valid() else {}
@@ -39,7 +40,7 @@ def attendee_list(request, event):
         session=criteria.get("session") or None,
         sort=criteria.get("sort") or "created_at",
     )
-    show_needs = request.GET.get("needs") == "1" and selectors.user_sees_needs(request.user, event)
+    show_needs = request.GET.get("needs") == "1" and user_sees_needs(request.user, event)
     if show_needs:
         services.access_record(user=request.user, event=event, action=AccessLog.Action.VIEW_NEEDS)
     context = {
@@ -49,7 +50,7 @@ def attendee_list(request, event):
         "waitlist": selectors.waitlist(event),
         "counts": selectors.event_counts(event),
         "show_needs": show_needs,
-        "may_see_needs": selectors.user_sees_needs(request.user, event),
+        "may_see_needs": user_sees_needs(request.user, event),
     }
     template = "events/organiser/attendee_list.html"
     if request.htmx:
@@ -57,7 +58,7 @@ def attendee_list(request, event):
     return render(request, template, context)
 
 
-@organiser_required
+@manages_event
 def attendee_add(request, event):
     form = AttendeeAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -106,10 +107,10 @@ def attendee_add(request, event):
     )
 
 
-@organiser_required
+@manages_event
 def attendee_edit(request, event, pk):
     registration = _registration(event, pk)
-    sees_needs = selectors.user_sees_needs(request.user, event)
+    sees_needs = user_sees_needs(request.user, event)
     form = AttendeeEditForm(request.POST or None, instance=registration)
     if not sees_needs:
         del form.fields["needs"]
@@ -141,7 +142,7 @@ def attendee_edit(request, event, pk):
 ACTIONS = {"cancel", "confirm", "confirm_override", "resend", "checkin", "undo_checkin"}
 
 
-@organiser_required
+@manages_event
 @require_POST
 def attendee_action(request, event, pk, action):
     if action not in ACTIONS:
@@ -174,7 +175,7 @@ def attendee_action(request, event, pk, action):
 
 
 def _export(request, event, fmt: str):
-    with_needs = request.GET.get("needs") == "1" and selectors.user_sees_needs(request.user, event)
+    with_needs = request.GET.get("needs") == "1" and user_sees_needs(request.user, event)
     registrations = selectors.attendees(event).exclude(status=Registration.Status.CANCELLED)
     action = {
         "csv": AccessLog.Action.EXPORT_CSV,
@@ -197,19 +198,19 @@ def _export(request, event, fmt: str):
     return response
 
 
-@organiser_required
+@manages_event
 @require_GET
 def export_csv(request, event):
     return _export(request, event, "csv")
 
 
-@organiser_required
+@manages_event
 @require_GET
 def export_xlsx(request, event):
     return _export(request, event, "xlsx")
 
 
-@organiser_required
+@manages_event
 def attendee_print(request, event, layout):
     if layout not in {"lijst", "badges"}:
         raise Http404

@@ -1,26 +1,16 @@
-"""Who may enter the organiser area, and which events they may manage there."""
+"""The access rules the organiser pages are wrapped in (defined in events.permissions)."""
 
-from functools import wraps
+from organisations.permissions import CHECK_IN, EVENTS
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+from ..permissions import door_link_required, event_creator_required, event_required, login_rule
 
-from .. import selectors
+manages_event = event_required(EVENTS)
+checks_in = event_required(CHECK_IN)
 
-
-def organiser_required(view):
-    """Login required; the event in the URL must be one the user may manage (else 404)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, slug=None, **kwargs):
-        if not selectors.user_may_organise(request.user):
-            raise PermissionDenied
-        if slug is not None:
-            # Access only: the pages that show counts read them on their own.
-            event = get_object_or_404(selectors.events_managed_by(request.user), slug=slug)
-            return view(request, *args, event=event, **kwargs)
-        return view(request, *args, **kwargs)
-
-    return wrapper
+__all__ = [
+    "checks_in",
+    "door_link_required",
+    "event_creator_required",
+    "login_rule",
+    "manages_event",
+]

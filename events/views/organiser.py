@@ -11,41 +11,50 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from organisations.permissions import EVENTS, organisations_with
+from zorgzaam.roles import user_is_coordinator
+
 from .. import selectors, services
 from ..forms import EventDuplicateForm, EventForm, MessageForm, ProgrammeFormSet
 from ..models import Event
-from .decorators import organiser_required
+from ..permissions import user_may_create_events
+from .decorators import event_creator_required, login_rule, manages_event
 from .texts import event_error_message
 
 
-@organiser_required
+@login_rule
 def dashboard(request):
-    events = selectors.events_for_organiser(request.user).order_by("starts_at")
-    now = timezone.now()
     return render(
         request,
         "events/organiser/dashboard.html",
         {
-            "upcoming": [e for e in events if e.ends_at >= now],
-            "past": sorted((e for e in events if e.ends_at < now), key=lambda e: -e.pk)[:30],
-            "is_coordinator": selectors.user_is_coordinator(request.user),
+            "groups": selectors.dashboard_groups(request.user),
+            "may_create": user_may_create_events(request.user),
+            "is_coordinator": user_is_coordinator(request.user),
         },
     )
 
 
 def _event_form_view(request, event: Event | None):
-    form = EventForm(request.POST or None, request.FILES or None, instance=event)
+    form = EventForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=event,
+        organisations=None if event else organisations_with(request.user, EVENTS),
+    )
     formset = ProgrammeFormSet(request.POST or None, instance=event or Event(), prefix="programme")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         # Validation built the instances; the service writes them, in one transaction.
         details = {
-            name: getattr(form.instance, name) for name in form._meta.fields if name != "hosts"
+            name: getattr(form.instance, name)
+            for name in form._meta.fields
+            if name not in {"hosts", "organisation"}
         }
         programme = formset.save(commit=False)  # nothing is written with commit=False
         try:
             if event is None:
                 saved = services.event_create(
-                    organiser=request.user,
+                    organisation=form.cleaned_data["organisation"],
                     details=details,
                     hosts=form.cleaned_data["hosts"],
                     programme=programme,
@@ -53,7 +62,6 @@ def _event_form_view(request, event: Event | None):
             else:
                 result = services.event_update(
                     event=event,
-                    organiser=request.user,
                     details=details,
                     hosts=form.cleaned_data["hosts"],
                     programme=programme,
@@ -79,17 +87,17 @@ def _event_form_view(request, event: Event | None):
     )
 
 
-@organiser_required
+@event_creator_required
 def event_create(request):
     return _event_form_view(request, None)
 
 
-@organiser_required
+@manages_event
 def event_edit(request, event):
     return _event_form_view(request, event)
 
 
-@organiser_required
+@manages_event
 def event_overview(request, event):
     return render(
         request,
@@ -104,7 +112,7 @@ def event_overview(request, event):
     )
 
 
-@organiser_required
+@manages_event
 @require_POST
 def event_publish(request, event):
     try:
@@ -116,7 +124,7 @@ def event_publish(request, event):
     return redirect("events:organiser_event", slug=event.slug)
 
 
-@organiser_required
+@manages_event
 def event_cancel(request, event):
     if request.method == "POST":
         count = services.event_cancel(event=event)
@@ -128,7 +136,7 @@ def event_cancel(request, event):
     return render(request, "events/organiser/event_cancel.html", {"event": event})
 
 
-@organiser_required
+@manages_event
 def event_duplicate(request, event):
     next_year = event.starts_at + timedelta(days=364)  # same weekday, a year on
     initial = {
@@ -144,7 +152,6 @@ def event_duplicate(request, event):
                 starts_at=form.cleaned_data["starts_at"],
                 slug=form.cleaned_data["slug"],
                 title=form.cleaned_data["title"],
-                organiser=request.user,
             )
         except services.EventError as error:
             form.add_error("slug", event_error_message(error.code))
@@ -161,7 +168,7 @@ def event_duplicate(request, event):
     )
 
 
-@organiser_required
+@manages_event
 def message_compose(request, event):
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -180,7 +187,7 @@ def message_compose(request, event):
     )
 
 
-@organiser_required
+@manages_event
 def insight(request, event):
     figures = selectors.event_insight(event=event)
     return render(

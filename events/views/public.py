@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_http_methods
 
+from organisations.models import Organisation
 from zorgzaam.ratelimit import limit_posts
 
 from .. import selectors, services
 from ..calendar import event_ics as build_event_ics
+from ..calendar import feed_ics
 from ..forms import RegistrationChangeForm, RegistrationForm
 from ..models import Event, Registration
 from ..qr import PNG_SIZES, qr_png, qr_svg
@@ -314,3 +316,13 @@ def registration_erase(request, token):
         "events/registration_confirm.html",
         {"registration": registration, "event": registration.event, "action": "erase"},
     )
+
+
+@require_http_methods(["GET", "HEAD"])
+def organisation_ics(request, slug):
+    """The calendar feed of an organisation's meetings (published or cancelled, not drafts)."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    events = selectors.organisation_feed_events(organisation)
+    response = _ics_response(feed_ics(events, name=organisation.name), f"{organisation.slug}.ics")
+    response["Content-Disposition"] = f'inline; filename="{organisation.slug}.ics"'
+    return response

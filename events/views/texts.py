@@ -28,10 +28,19 @@ def error_message(code: str) -> str:
     return message() if message else _("Something went wrong. Please try again.")
 
 
+EVENT_ERROR_MESSAGES = {
+    "slug_taken": lambda: _("This web address is already in use."),
+    "cohost_unknown": lambda: _(
+        "Nobody who organises meetings here has this email address. Ask them to join "
+        "their organisation on Zorgzaam first."
+    ),
+    "cohost_in_team": lambda: _("This person is already in the team of this organisation."),
+}
+
+
 def event_error_message(code: str) -> str:
-    if code == "slug_taken":
-        return _("This web address is already in use.")
-    return _("Something went wrong. Please try again.")
+    message = EVENT_ERROR_MESSAGES.get(code)
+    return message() if message else _("Something went wrong. Please try again.")
 
 
 CHECKIN_TEXT = {

@@ -20,7 +20,8 @@ from events import services
 from events.models import Event, Registration
 from initiatives import services as initiative_services
 from initiatives.models import Initiative, InitiativeType, Municipality
-from zorgzaam.roles import COORDINATORS, ORGANISERS
+from organisations.models import Membership, Role
+from zorgzaam.roles import COORDINATORS
 
 from .conftest import DESKTOP, PHONE
 
@@ -43,9 +44,8 @@ def _require(path: Path, what: str):
 def demo(site):
     call_command("seed_demo", verbosity=0)
     organiser = User.objects.create_user("a11y", password="a11y-wachtwoord-123")
-    organiser.groups.add(Group.objects.get(name=ORGANISERS))
     event = Event.objects.get(slug="bestuurdersevent-krachtige-kernen")
-    event.organisers.add(organiser)
+    Membership.objects.create(organisation=event.organisation, user=organiser, role=Role.OWNER)
     registration = services.registration_create(
         event=event, name="Fatima El Amrani", email="fatima@example.org", party_size=2
     ).registration

@@ -1,12 +1,12 @@
 """At the door: a phone's camera (Chromium's fake camera playing the ticket QR) checks in."""
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from PIL import Image
 
 from events import services
 from events.qr import qr_png
-from zorgzaam.roles import ORGANISERS
+from organisations.models import Membership, Role
 
 from .conftest import CHROMIUM, CHROMIUM_FLAGS, PHONE, screenshot
 
@@ -32,9 +32,9 @@ def write_y4m(png: bytes, path, *, frames: int = 20, size: int = 480) -> None:
 
 def test_camera_scan_welcomes_then_says_already_checked_in(site, playwright, make_event, tmp_path):
     event = make_event(title="Buurtcafé", capacity=20)
+    # A door volunteer of the meeting's organisation: check-in is all they may do.
     organiser = User.objects.create_user("deur", password="deur-wachtwoord-123")
-    organiser.groups.add(Group.objects.get(name=ORGANISERS))
-    event.organisers.add(organiser)
+    Membership.objects.create(organisation=event.organisation, user=organiser, role=Role.DOOR)
     ticket = services.registration_create(
         event=event, name="Samira Bakker", email="samira@example.org", party_size=3
     ).registration

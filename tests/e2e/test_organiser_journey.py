@@ -4,11 +4,11 @@ door, on a phone, check someone in by name and see the counter move."""
 
 import openpyxl
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from events.models import Event, Registration
-from zorgzaam.roles import ORGANISERS
+from organisations.models import Membership, Role
 
 from .conftest import PHONE, screenshot
 from .test_resident_journey import decode_screenshot
@@ -21,9 +21,9 @@ SLUG = "buurtcafe-eext"
 
 
 @pytest.fixture
-def organiser(db):
+def organiser(db, organisation):
     user = User.objects.create_user(USERNAME, password=PASSWORD, first_name="Anouk")
-    user.groups.add(Group.objects.get(name=ORGANISERS))
+    Membership.objects.create(organisation=organisation, user=user, role=Role.ORGANISER)
     return user
 
 
@@ -69,7 +69,7 @@ def test_organiser_creates_meeting_follows_signups_and_checks_in(
     expect(page.get_by_text("De bijeenkomst is opgeslagen.")).to_be_visible()
     event = Event.objects.get(slug=SLUG)
     assert event.status == Event.Status.DRAFT
-    assert event.organisers.filter(pk=organiser.pk).exists()
+    assert event.organisation.memberships.filter(user=organiser).exists()
     assert [item.title for item in event.programme.all()] == [
         "Welkom en opening",
         "Voorzorgcirkels in de praktijk",

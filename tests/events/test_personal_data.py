@@ -54,6 +54,12 @@ def test_events_provider_purges_registrations_of_meetings_ended_before_the_cutof
     services.registration_create(event=old, name="Ans", email="ans@example.org")
     provider = EventsPersonalData()
 
-    assert provider.purge(now=now, cutoff=now - timedelta(days=3)) == {"registrations": 0}
-    assert provider.purge(now=now, cutoff=now - timedelta(days=1)) == {"registrations": 1}
+    assert provider.purge(now=now, cutoff=now - timedelta(days=3)) == {
+        "registrations": 0,
+        "door_links": 0,
+    }
+    assert provider.purge(now=now, cutoff=now - timedelta(days=1)) == {
+        "registrations": 1,
+        "door_links": 0,
+    }
     assert Registration.objects.get().erased_at is not None

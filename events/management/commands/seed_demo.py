@@ -16,6 +16,7 @@ from django.utils import timezone
 from events.models import Event, ProgrammeItem
 from initiatives.models import Approach, Initiative, InitiativeType, Municipality
 from initiatives.services import initiative_index
+from organisations.models import INVITATION_VALID_FOR, Invitation, Membership, Organisation, Role
 
 K = ProgrammeItem.Kind
 
@@ -153,6 +154,49 @@ def next_occurrence(month: int, day: int, today: date) -> date:
 
 def aware(day: date, hour: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+# The organisations behind the three seed meetings (contract), with their catalogue entry.
+ORGANISATIONS = [
+    {
+        "slug": "zorgzaam-nieuw-west",
+        "name": "Netwerk Zorgzaam Nieuw-West",
+        "description": "Bewoners, buurtopbouwwerkers en organisaties in Amsterdam Nieuw-West "
+        "die samen werken aan zorgzame gemeenschappen: wat zijn ze, en hoe versterken we ze?",
+        "initiative": None,
+    },
+    {
+        "slug": "zorgvrijstaat",
+        "name": "Zorgvrijstaat",
+        "description": "Zorgvrijstaat in Rotterdam West: wijkbewoners en initiatiefnemers die "
+        "samen verantwoordelijkheid dragen voor het zorgen voor elkaar, met een wijkbedrijf "
+        "in Het Wijkpaleis.",
+        "initiative": "zorgvrijstaat",
+        # The meet-up's own website may show its sign-up form (contract, used later).
+        "embed_origins": "https://zorgvrijstaat.example",
+    },
+    {
+        "slug": "zorgalliantie",
+        "name": "Zorgalliantie",
+        "description": "De Zorgalliantie organiseert met het Centre of Expertise Krachtige "
+        "Kernen het jaarlijkse bestuurdersevent over verandering in de wijk.",
+        "initiative": "zorgalliantie",
+    },
+]
+EVENT_ORGANISATION = {
+    "zorgzame-gemeenschappen": "zorgzaam-nieuw-west",
+    "meetup-zorgvrijstaat": "zorgvrijstaat",
+    "bestuurdersevent-krachtige-kernen": "zorgalliantie",
+}
+
+
+def seed_organisation(spec: dict, initiatives: dict[str, Initiative]) -> Organisation:
+    spec = dict(spec)
+    slug = spec.pop("slug")
+    initiative = spec.pop("initiative")
+    spec["initiative"] = initiatives[initiative] if initiative else None
+    organisation, _ = Organisation.objects.update_or_create(slug=slug, defaults=spec)
+    return organisation
 
 
 def events_spec(today: date) -> list[dict]:
@@ -367,9 +411,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         initiatives = {spec["slug"]: seed_initiative(spec) for spec in INITIATIVES}
 
+        organisations = {
+            spec["slug"]: seed_organisation(spec, initiatives) for spec in ORGANISATIONS
+        }
         organiser = coordinator = None
         if settings.DEBUG:
             organiser, coordinator = self._demo_users()
+            self._demo_teams(organiser, organisations)
 
         today = timezone.localdate()
         for spec in events_spec(today):
@@ -379,11 +427,14 @@ class Command(BaseCommand):
             programme = spec.pop("programme")
             event, _ = Event.objects.update_or_create(
                 slug=slug,
-                defaults={**spec, "status": Event.Status.PUBLISHED, "languages": "nl"},
+                defaults={
+                    **spec,
+                    "organisation": organisations[EVENT_ORGANISATION[slug]],
+                    "status": Event.Status.PUBLISHED,
+                    "languages": "nl",
+                },
             )
             event.hosts.set([initiatives[h] for h in hosts])
-            if organiser:
-                event.organisers.add(organiser)
             keep = []
             for start, end, title, kind, host, description in programme:
                 item, _ = ProgrammeItem.objects.update_or_create(
@@ -403,13 +454,15 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {Event.objects.count()} meetings, "
+                f"{Organisation.objects.count()} organisations, "
                 f"{Initiative.objects.count()} initiatives."
             )
         )
         if organiser:
             self.stdout.write(
-                f"Demo logins (development only): organiser '{organiser.username}' and "
-                f"coordinator '{coordinator.username}', password '{DEMO_PASSWORD}'."
+                f"Demo logins (development only): organiser '{organiser.username}' (owner "
+                f"of the three organisations), door volunteer '{DOOR_USERNAME}' (Zorgvrijstaat) "
+                f"and coordinator '{coordinator.username}', password '{DEMO_PASSWORD}'."
             )
 
     def _demo_users(self):
@@ -429,5 +482,49 @@ class Command(BaseCommand):
             users.append(user)
         return users
 
+    def _demo_teams(self, owner, organisations: dict[str, Organisation]) -> None:
+        """The demo owner in every seed organisation, a door volunteer, a pending invitation."""
+        for organisation in organisations.values():
+            Membership.objects.update_or_create(
+                organisation=organisation, user=owner, defaults={"role": Role.OWNER}
+            )
+        User = get_user_model()
+        volunteer, created = User.objects.get_or_create(
+            username=DOOR_USERNAME,
+            defaults={
+                "email": f"{DOOR_USERNAME}@example.org",
+                "first_name": "Voorbeeld Vrijwilliger",
+            },
+        )
+        if created:
+            volunteer.set_password(DEMO_PASSWORD)
+            volunteer.save()
+        Membership.objects.update_or_create(
+            organisation=organisations["zorgvrijstaat"],
+            user=volunteer,
+            defaults={"role": Role.DOOR},
+        )
+        invitation = (
+            Invitation.objects.filter(
+                organisation=organisations["zorgzaam-nieuw-west"],
+                email__iexact=DEMO_INVITEE,
+                accepted_at__isnull=True,
+                revoked_at__isnull=True,
+            ).first()
+        ) or Invitation(
+            organisation=organisations["zorgzaam-nieuw-west"],
+            email=DEMO_INVITEE,
+            role=Role.ORGANISER,
+            invited_by=owner,
+        )
+        if (
+            invitation.pk is None
+            or invitation.expires_at <= timezone.now() + INVITATION_VALID_FOR / 2
+        ):
+            invitation.expires_at = timezone.now() + INVITATION_VALID_FOR
+            invitation.save()
 
+
+DOOR_USERNAME = "vrijwilliger"
+DEMO_INVITEE = "nieuwe.collega@example.org"
 DEMO_PASSWORD = "zorgzaam-demo"  # noqa: S105 - development only, printed on purpose

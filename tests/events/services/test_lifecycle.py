@@ -38,20 +38,22 @@ def _details(**fields):
     return details
 
 
-def test_create_makes_a_draft_with_programme_and_organiser(organiser):
+def test_create_makes_a_draft_of_the_organisation_with_its_programme(organisation):
     event = services.event_create(
-        organiser=organiser,
+        organisation=organisation,
         details=_details(),
         programme=[ProgrammeItem(start_time=time(10, 0), title="Welkom")],
     )
     assert event.status == Event.Status.DRAFT
-    assert list(event.organisers.all()) == [organiser]
+    assert event.organisation == organisation
+    # The team is the organisation's: nobody is named a co-organiser by creating it.
+    assert not event.organisers.exists()
     assert list(event.programme.values_list("title", flat=True)) == ["Welkom"]
 
 
-def test_create_with_a_slug_in_use_is_slug_taken(organiser, event):
+def test_create_with_a_slug_in_use_is_slug_taken(organisation, event):
     with pytest.raises(services.EventError) as error:
-        services.event_create(organiser=organiser, details=_details(slug=event.slug))
+        services.event_create(organisation=organisation, details=_details(slug=event.slug))
     assert error.value.code == "slug_taken"
 
 
@@ -60,10 +62,8 @@ def test_update_promotes_on_more_places_and_changes_the_programme(event, session
     event.save()
     sign_up(event, "a@example.org")
     waiting = sign_up(event, "w@example.org").registration
-    editor = make_user("editor")
     result = services.event_update(
         event=event,
-        organiser=editor,
         details={"capacity": 2, "title": "Nieuwe titel"},
         programme=[ProgrammeItem(start_time=time(16, 0), title="Afsluiting")],
         programme_removed=[sessions["plenary"]],
@@ -71,7 +71,7 @@ def test_update_promotes_on_more_places_and_changes_the_programme(event, session
     assert [r.pk for r in result.promoted] == [waiting.pk]
     event.refresh_from_db()
     assert (event.capacity, event.title) == (2, "Nieuwe titel")
-    assert editor in event.organisers.all()
+    assert not event.organisers.exists()  # editing makes nobody an organiser
     assert sorted(event.programme.values_list("title", flat=True)) == [
         "Afsluiting",
         "Grote zaal",
@@ -84,7 +84,6 @@ def test_update_is_one_transaction(event, make_user):
     with pytest.raises(IntegrityError):
         services.event_update(
             event=event,
-            organiser=make_user("editor"),
             details={"title": "Nieuwe titel"},
             programme=[broken],
         )
@@ -100,15 +99,17 @@ def test_publish_only_a_draft(make_event):
     assert error.value.code == "not_draft"
 
 
-def test_duplicate_adds_the_organiser_and_refuses_a_slug_in_use(event, sessions, make_user):
-    copier = make_user("copier")
+def test_duplicate_keeps_organisation_and_co_organisers_and_refuses_a_slug_in_use(
+    event, sessions, make_user
+):
+    cohost = make_user("cohost")
+    event.organisers.add(cohost)
     copy = services.event_duplicate(
-        event=event,
-        starts_at=event.starts_at + timedelta(days=7),
-        slug="volgende-week",
-        organiser=copier,
+        event=event, starts_at=event.starts_at + timedelta(days=7), slug="volgende-week"
     )
-    assert copy.status == Event.Status.DRAFT and copier in copy.organisers.all()
+    assert copy.status == Event.Status.DRAFT
+    assert copy.organisation_id == event.organisation_id
+    assert list(copy.organisers.all()) == [cohost]
     assert copy.programme.count() == 3
     with pytest.raises(services.EventError) as error:
         services.event_duplicate(event=event, starts_at=event.starts_at, slug="volgende-week")

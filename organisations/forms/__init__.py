@@ -1,0 +1,1 @@
+"""Forms of the organisations app: one module per area (team, public, details)."""
