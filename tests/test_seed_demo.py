@@ -44,3 +44,41 @@ def test_seed_demo_loads_the_three_seed_events_and_is_idempotent(db, client):
     home = client.get("/")
     for event in Event.objects.all():
         assert event.title in home.text
+
+
+def test_seed_demo_gives_each_meeting_its_organisation_and_the_demo_owner_a_team(db, settings):
+    from organisations.models import Invitation, Membership, Organisation
+
+    settings.DEBUG = True  # the demo logins are made in development only
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    expected = {
+        "zorgzame-gemeenschappen": "zorgzaam-nieuw-west",
+        "meetup-zorgvrijstaat": "zorgvrijstaat",
+        "bestuurdersevent-krachtige-kernen": "zorgalliantie",
+    }
+    assert {e.slug: e.organisation.slug for e in Event.objects.all()} == expected
+    assert Organisation.objects.count() == 3
+    # Zorgvrijstaat is an organisation and a catalogue entry: each links to the other.
+    zorgvrijstaat = Organisation.objects.get(slug="zorgvrijstaat")
+    assert zorgvrijstaat.initiative.slug == "zorgvrijstaat"
+    assert zorgvrijstaat.embed_origin_list == ["https://zorgvrijstaat.example"]
+    owner_of = set(
+        Membership.objects.filter(user__username="organisator", role="owner").values_list(
+            "organisation__slug", flat=True
+        )
+    )
+    assert owner_of == set(expected.values())
+    door = Membership.objects.get(user__username="vrijwilliger")
+    assert (door.organisation.slug, door.role) == ("zorgvrijstaat", "door")
+    pending = [i for i in Invitation.objects.all() if i.state() == "pending"]
+    assert len(pending) == 1  # still one after two runs
+
+
+def test_seed_demo_makes_no_logins_in_production(db, settings):
+    from django.contrib.auth.models import User
+
+    settings.DEBUG = False
+    call_command("seed_demo", verbosity=0)
+    assert not User.objects.exists()
+    assert Event.objects.filter(organisation__isnull=False).count() == 3
