@@ -6,6 +6,7 @@ every change, and a cancelled meeting stays in the feed marked STATUS:CANCELLED.
 """
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.utils import timezone
 from icalendar import Calendar
@@ -22,8 +23,8 @@ def _calendar(name: str | None = None) -> Calendar:
         calendar.add("x-wr-calname", name)
         calendar.add("name", name)
         # Ask subscribed calendars to look again every few hours.
-        calendar.add("refresh-interval", "PT4H", parameters={"VALUE": "DURATION"})
-        calendar.add("x-published-ttl", "PT4H")
+        calendar.add("refresh-interval", timedelta(hours=4), parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", timedelta(hours=4))
     return calendar
 
 

@@ -363,7 +363,7 @@ class DoorLinkForm(ModelLimitsMixin, forms.Form):
     label = forms.CharField(
         label=_("For whom or which door"),
         validators=[no_control_characters],
-        help_text=_("For example “Fatima, main entrance”. Only the organisers see it."),
+        help_text=_("For example “Fatima, main entrance”. The volunteer sees it on their phone."),
     )
 
 

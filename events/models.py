@@ -352,7 +352,7 @@ class DoorLink(models.Model):
     label = models.CharField(
         _("for whom or which door"),
         max_length=100,
-        help_text=_("For example “Fatima, main entrance”. Only the organisers see it."),
+        help_text=_("For example “Fatima, main entrance”. The volunteer sees it on their phone."),
     )
     token = models.CharField(max_length=64, unique=True, default=new_door_token)
     created_by = models.ForeignKey(

@@ -50,8 +50,10 @@ def events_with(user, capability: str) -> QuerySet[Event]:
         return events.none()
     condition = Q(organisation_id__in=org_permissions.organisation_ids_with(user, capability))
     if capability in COHOST_CAPABILITIES:
-        condition |= Q(organisers=user)
-    return events.filter(condition).distinct()
+        # A subquery, not a join: a join would repeat each registration per co-organiser
+        # in the counts the dashboard sums.
+        condition |= Q(pk__in=Event.organisers.through.objects.filter(user=user).values("event"))
+    return events.filter(condition)
 
 
 def user_sees_needs(user, event: Event) -> bool:

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 (
                     "label",
                     models.CharField(
-                        help_text="For example “Fatima, main entrance”. Only the organisers see it.",
+                        help_text="For example “Fatima, main entrance”. The volunteer sees it on their phone.",
                         max_length=100,
                         verbose_name="for whom or which door",
                     ),

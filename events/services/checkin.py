@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from ..models import Event, Registration
+from ..models import DoorLink, Event, Registration
 
 TICKET_CODE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -16,7 +16,7 @@ class CheckIn:
     registration: Registration | None = None
 
 
-def checkin_perform(*, event: Event, code: str, user=None) -> CheckIn:
+def checkin_perform(*, event: Event, code: str, user=None, door_link=None) -> CheckIn:
     """Check a ticket in at the door. Scanning twice, or on two phones at once, checks in once.
 
     The check-in itself is one conditional UPDATE, so concurrent scans cannot both win.
@@ -33,10 +33,19 @@ def checkin_perform(*, event: Event, code: str, user=None) -> CheckIn:
         return CheckIn("cancelled", registration)
     if registration.status == Registration.Status.WAITLIST:
         return CheckIn("waitlist", registration)
+    now = timezone.now()
     won = Registration.objects.filter(
         pk=registration.pk, status=Registration.Status.CONFIRMED, checked_in_at__isnull=True
-    ).update(checked_in_at=timezone.now(), checked_in_by=user)
-    registration.refresh_from_db(fields=["checked_in_at", "checked_in_by", "status"])
+    ).update(
+        checked_in_at=now,
+        checked_in_by=user if user is not None and user.is_authenticated else None,
+        checked_in_via=door_link,
+    )
+    if won and door_link is not None:
+        DoorLink.objects.filter(pk=door_link.pk).update(last_used_at=now)
+    registration.refresh_from_db(
+        fields=["checked_in_at", "checked_in_by", "checked_in_via", "status"]
+    )
     return CheckIn("ok" if won else "already", registration)
 
 
@@ -46,4 +55,18 @@ def checkin_by_registration(*, registration: Registration, user=None) -> CheckIn
 
 
 def checkin_undo(*, registration: Registration) -> None:
-    Registration.objects.filter(pk=registration.pk).update(checked_in_at=None, checked_in_by=None)
+    Registration.objects.filter(pk=registration.pk).update(
+        checked_in_at=None, checked_in_by=None, checked_in_via=None
+    )
+
+
+def checkin_undo_by_code(*, event: Event, code: str) -> bool:
+    """Undo a check-in from the door page; False when the code is no ticket of this meeting."""
+    code = (code or "").strip()
+    if not TICKET_CODE.fullmatch(code):
+        return False
+    return bool(
+        Registration.objects.filter(event=event, ticket_code=code).update(
+            checked_in_at=None, checked_in_by=None, checked_in_via=None
+        )
+    )

@@ -3,6 +3,29 @@
 // Without JavaScript the page still works: type a code or search by name.
 (function () {
   "use strict";
+  // Door links: a "Copy link" button beside each link's read-only field. Hidden until
+  // JavaScript runs; without it the field can still be selected and copied by hand.
+  Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), function (button) {
+    var field = document.getElementById(button.dataset.copy);
+    if (!field) { return; }
+    var label = button.textContent;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      function done() {
+        button.textContent = button.dataset.textCopied;
+        window.setTimeout(function () { button.textContent = label; }, 2000);
+      }
+      field.select();
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(done, function () {
+          if (document.execCommand("copy")) { done(); }
+        });
+      } else if (document.execCommand("copy")) {
+        done();
+      }
+    });
+  });
+
   var scanner = document.getElementById("scanner");
   if (!scanner) { return; }
   var form = document.getElementById("scan-form");
@@ -34,6 +57,15 @@
     if (data.result !== "idle" && navigator.vibrate) { navigator.vibrate(data.result === "ok" ? 80 : [60, 60, 60]); }
   }
 
+  // A door link that was withdrawn or ran out answers 410: reload to show why.
+  function answer(response) {
+    if (response.status === 410) {
+      window.location.reload();
+      return new Promise(function () {});
+    }
+    return response.json();
+  }
+
   function check(code) {
     var now = Date.now();
     if (busy || !code || (code === lastCode && now - lastTime < 3000)) { return; }
@@ -48,7 +80,7 @@
       body: body,
       credentials: "same-origin"
     })
-      .then(function (response) { return response.json(); })
+      .then(answer)
       .then(show)
       .catch(function () {
         show({ result: "error", display: scanner.dataset.textOffline });
@@ -110,7 +142,7 @@
   // Other phones check people in too: refresh the counters every 10 seconds.
   window.setInterval(function () {
     fetch(scanner.dataset.countsUrl, { credentials: "same-origin" })
-      .then(function (response) { return response.json(); })
+      .then(answer)
       .then(function (counts) { show({ result: "idle", display: result.textContent, counts: counts }); })
       .catch(function () {});
   }, 10000);
