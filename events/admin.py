@@ -2,7 +2,15 @@ from django.contrib import admin
 
 from zorgzaam.admin import SuperuserOnlyAdmin
 
-from .models import AccessLog, DoorLink, Event, OrganiserMessage, OutgoingEmail, ProgrammeItem, Registration
+from .models import (
+    AccessLog,
+    DoorLink,
+    Event,
+    OrganiserMessage,
+    OutgoingEmail,
+    ProgrammeItem,
+    Registration,
+)
 
 
 class ProgrammeItemInline(admin.TabularInline):
