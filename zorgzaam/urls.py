@@ -33,14 +33,19 @@ urlpatterns = [
         auth_views.LoginView.as_view(authentication_form=LoginForm),
         name="login",
     ),
+    # The reset link in the email points at SITE_URL, whatever Host the request came with.
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(extra_email_context={"site_url": settings.SITE_URL}),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded images (organisation logos), re-encoded on upload, served by the app itself so
+# a single server needs nothing else; behind a proxy, let it serve MEDIA_ROOT at /media/.
+urlpatterns += [path("media/<path:path>", views.media, name="media")]
 
 # JSON for /api/ URLs, the friendly templates (400.html, 403.html …) for the rest.
 handler400 = "zorgzaam.errors.bad_request"

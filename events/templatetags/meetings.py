@@ -1,8 +1,11 @@
 """Meetings shown on other apps' pages, so those apps need not know the meetings' models."""
 
 from django import template
+from django.db.models import Count
+from django.utils import timezone
 
 from .. import selectors
+from ..models import Event
 
 register = template.Library()
 
@@ -11,3 +14,31 @@ register = template.Library()
 def upcoming_meetings_for(initiative):
     """The published meetings still to come that this initiative hosts."""
     return {"events": selectors.events_upcoming_for_initiative(initiative)}
+
+
+@register.simple_tag
+def organisation_meetings(organisation):
+    """{"upcoming": [...], "past": [...]}: an organisation's public meetings, in two queries."""
+    upcoming, past = selectors.organisation_meetings(organisation)
+    return {"upcoming": upcoming, "past": past}
+
+
+@register.simple_tag
+def with_upcoming_meeting_counts(organisations):
+    """[(organisation, number of published meetings still to come)], in one query.
+
+    For a list of organisations (a page of them), so each card need not ask on its own.
+    """
+    organisations = list(organisations)
+    counts = dict(
+        Event.objects.filter(
+            organisation__in=organisations,
+            status=Event.Status.PUBLISHED,
+            ends_at__gte=timezone.now(),
+        )
+        .order_by()
+        .values("organisation")
+        .annotate(n=Count("pk"))
+        .values_list("organisation", "n")
+    )
+    return [(organisation, counts.get(organisation.pk, 0)) for organisation in organisations]

@@ -1,0 +1,1 @@
+"""Template tags: organisations on the pages of other apps."""
