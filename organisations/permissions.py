@@ -5,6 +5,7 @@ written once. A user's memberships are read once per request (the user object li
 request), so removing a member takes effect on their very next request.
 """
 
+from contextlib import suppress
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
@@ -39,7 +40,8 @@ def user_roles(user) -> dict[int, str]:
 
 def forget_roles(user) -> None:
     """After a change to the user's own memberships within this request."""
-    user.__dict__.pop("_zorgzaam_roles", None)
+    with suppress(AttributeError):
+        del user._zorgzaam_roles  # through request.user's lazy wrapper too
 
 
 def capabilities(user, organisation_id: int | None) -> frozenset[str]:

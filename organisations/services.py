@@ -8,6 +8,7 @@ at the same moment cannot leave an organisation without an owner.
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
@@ -220,12 +221,9 @@ def invitation_accept(*, token: str, user) -> Membership:
         ).update(accepted_at=timezone.now(), accepted_by=user)
         if not claimed:
             raise OrganisationError("used")
-        existing = Membership.objects.filter(
-            organisation=invitation.organisation, user=user
-        ).first()
-        if existing is not None:
-            # Already in the team: the invitation counts as used, the role stays unless the
-            # invitation gives more.
+        if Membership.objects.filter(organisation=invitation.organisation, user=user).exists():
+            # Already in the team: nothing changes, and the invitation stays open (the
+            # claim above is rolled back with this error).
             raise OrganisationError("already_member")
         membership = Membership.objects.create(
             organisation=invitation.organisation, user=user, role=invitation.role
@@ -253,7 +251,7 @@ def invitation_accept_new_account(*, token: str, name: str, password: str):
         with transaction.atomic():
             invitation = invitation_check(token)
             email = invitation.email
-            if User.objects.filter(username__iexact=email).exists():
+            if User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
                 raise OrganisationError("account_exists")
             user = User.objects.create_user(
                 username=email.lower()[:150], email=email, password=password, first_name=name

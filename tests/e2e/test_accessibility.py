@@ -20,6 +20,7 @@ from events import services
 from events.models import Event, Registration
 from initiatives import services as initiative_services
 from initiatives.models import Initiative, InitiativeType, Municipality
+from organisations import services as team_services
 from organisations.models import Membership, Role
 from zorgzaam.roles import COORDINATORS
 
@@ -60,12 +61,31 @@ def demo(site):
         submitter_name="Hennie Hofstee",
         submitter_email="hennie@example.org",
     )
+    invitation = team_services.invitation_create(
+        organisation=event.organisation,
+        email="nieuw-lid@example.org",
+        role=Role.ORGANISER,
+        invited_by=organiser,
+    )
+    door_link = services.door_link_create(event=event, label="Hoofdingang", user=organiser)
+    withdrawn = services.door_link_create(event=event, label="Zij-ingang", user=organiser)
+    services.door_link_revoke(link=withdrawn, user=organiser)
+    team_services.request_submit(
+        organisation_name="Buurtkamer De Linde",
+        name="Hennie Hofstee",
+        email="hennie@example.org",
+        purpose="Koffieochtenden en een voorzorgcirkel in onze straat.",
+        language="nl",
+    )
     return {
         "event": event,
         "registration": registration,
         "organiser": organiser,
         "coordinator": coordinator,
         "submission": submission,
+        "invitation": invitation,
+        "door_link": door_link,
+        "withdrawn_door_link": withdrawn,
     }
 
 
@@ -98,9 +118,22 @@ def public_pages(demo) -> list[str]:
         "/toegankelijkheid/",
         "/accounts/login/",
         "/accounts/password_reset/",
+        "/organisaties/",
+        "/organisaties/?q=zorg",
+        f"/organisaties/{event.organisation.slug}/",
+        "/organisaties/zorgvrijstaat/",
+        "/organisaties/starten/",
+        f"/uitnodiging/{demo['invitation'].token}/",
+        f"/deur/{demo['door_link'].token}/",
+        f"/deur/{demo['door_link'].token}/?q=Fatima",
         "/bestaat-niet/",
     ]
     return pages
+
+
+# Pages that answer with an error status on purpose (the page itself must still pass).
+def error_pages(demo) -> list[str]:
+    return [f"/deur/{demo['withdrawn_door_link'].token}/"]
 
 
 def organiser_pages(demo) -> list[str]:
@@ -119,6 +152,9 @@ def organiser_pages(demo) -> list[str]:
         base + "inzicht/",
         base + "kopieren/",
         base + "annuleren/",
+        f"/organisatie/organisaties/{demo['event'].organisation.slug}/",
+        f"/organisatie/organisaties/{demo['event'].organisation.slug}/bewerken/",
+        "/accounts/profiel/",
     ]
 
 
@@ -131,6 +167,7 @@ def coordinator_pages(demo) -> list[str]:
         f"/initiatieven/moderatie/{published}/",
         "/initiatieven/import/",
         f"/initiatieven/moderatie/{published}/knelpunten/",
+        "/organisatie/aanvragen/",
     ]
 
 
@@ -167,7 +204,7 @@ def test_every_page_passes_axe(site, browser, demo, language):
         context = browser.new_context(viewport=viewport, bypass_csp=True)
         page = context.new_page()
         set_language(page, site, language)
-        paths = public_pages(demo)
+        paths = public_pages(demo) + error_pages(demo)
         for path in paths:
             page.goto(site + path)
             if violations := axe_violations(page):
@@ -210,6 +247,8 @@ def test_every_page_is_valid_html(site, demo, tmp_path):
         with urllib.request.urlopen(site + path) if path != "/bestaat-niet/" else _404(site) as r:
             html = r.read()
         files.append((path, tmp_path / f"public-{n}.html", html))
+    for n, path in enumerate(error_pages(demo)):
+        files.append((path, tmp_path / f"error-{n}.html", Client().get(path).content))
     for n, path in enumerate(organiser_pages(demo)):
         files.append((path, tmp_path / f"organiser-{n}.html", organiser_client.get(path).content))
     coordinator_client = Client()

@@ -40,7 +40,8 @@ def test_owner_sees_the_team_link_and_attendees(dashboard, make_user, make_membe
 
 def test_organiser_sees_no_team_link(dashboard, organiser, event):
     page = dashboard(organiser).text
-    assert reverse("organisations:team", args=[event.organisation.slug]) not in page
+    team = reverse("organisations:team", args=[event.organisation.slug])
+    assert f'href="{team}"' not in page
     assert reverse("events:attendees", args=[event.slug]) in page
 
 
@@ -53,7 +54,8 @@ def test_door_volunteer_sees_only_check_in_buttons(dashboard, make_user, make_me
     assert f'class="btn btn-primary btn-sm" href="{checkin}"' in page
     assert reverse("events:attendees", args=[event.slug]) not in page
     assert f'href="{reverse("events:organiser_event", args=[event.slug])}"' not in page
-    assert reverse("organisations:team", args=[event.organisation.slug]) not in page
+    team = reverse("organisations:team", args=[event.organisation.slug])
+    assert f'href="{team}"' not in page
     assert reverse("events:organiser_create") not in page
     assert "You do not see the attendee list." in page
 
@@ -171,3 +173,16 @@ def test_counts_are_not_multiplied_by_co_organisers(
         event.organisers.add(cohost)
     page = dashboard(owner).text
     assert "Places taken: <strong>1 / 10</strong>" in page
+
+
+def test_a_door_volunteer_leaves_the_team_from_the_dashboard(client, make_user, make_member, event):
+    volunteer = make_user("vrijwilliger-vertrekt")
+    make_member(volunteer, event.organisation, Role.DOOR)
+    client.force_login(volunteer)
+    page = client.get(reverse("events:dashboard")).text
+    leave = reverse("organisations:leave", args=[event.organisation.slug])
+    assert leave in page
+    client.post(leave)
+    assert not event.organisation.memberships.filter(user=volunteer).exists()
+    checkin = reverse("events:checkin", args=[event.slug])
+    assert client.get(checkin).status_code == 404

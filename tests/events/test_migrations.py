@@ -42,6 +42,4 @@ def test_existing_meetings_get_an_organisation_whose_owners_organised_them():
     # A member now, so no longer listed as a co-organiser from elsewhere.
     assert not meeting.organisers.exists()
 
-    MigrationExecutor(connection).migrate(
-        MigrationExecutor(connection).loader.graph.leaf_nodes()
-    )
+    MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

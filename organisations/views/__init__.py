@@ -1,0 +1,1 @@
+"""The pages of organisations: public pages, the team area, invitations, requests, accounts."""
