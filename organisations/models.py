@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zorgzaam.validators import no_control_characters
 
@@ -134,7 +135,7 @@ class Membership(models.Model):
 class Invitation(models.Model):
     class State(models.TextChoices):
         PENDING = "pending", _("waiting for an answer")
-        ACCEPTED = "accepted", _("accepted")
+        ACCEPTED = "accepted", pgettext_lazy("invitation", "accepted")
         EXPIRED = "expired", _("expired")
         REVOKED = "revoked", _("withdrawn")
 
