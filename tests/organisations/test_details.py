@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import ExifTags, Image
 
 from initiatives.models import Initiative
@@ -352,4 +353,6 @@ def test_embed_origin_refuses_anything_else(line, code):
     with pytest.raises(ValidationError) as caught:
         embed_origin(line, 4)
     assert caught.value.code == code
-    assert "Line 4" in caught.value.messages[0] and line in caught.value.messages[0]
+    with translation.override("nl"):
+        message = str(caught.value.messages[0])
+    assert "Regel 4" in message and line in message
