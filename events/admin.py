@@ -4,11 +4,14 @@ from zorgzaam.admin import SuperuserOnlyAdmin
 
 from .models import (
     AccessLog,
+    Answer,
     DoorLink,
     Event,
     OrganiserMessage,
     OutgoingEmail,
     ProgrammeItem,
+    Question,
+    QuestionChoice,
     Registration,
 )
 
@@ -95,3 +98,34 @@ class DoorLinkAdmin(SuperuserOnlyAdmin):
     exclude = ["token"]
     view_on_site = False
     raw_id_fields = ["event", "created_by"]
+
+
+class QuestionChoiceInline(admin.TabularInline):
+    model = QuestionChoice
+    extra = 0
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["label", "event", "kind", "required", "sensitive", "position"]
+    list_filter = ["kind", "required", "sensitive"]
+    search_fields = ["label", "event__title"]
+    raw_id_fields = ["event", "show_if"]
+    inlines = [QuestionChoiceInline]
+
+
+@admin.register(QuestionChoice)
+class QuestionChoiceAdmin(admin.ModelAdmin):
+    list_display = ["label", "question", "capacity", "position"]
+    search_fields = ["label", "question__label"]
+    raw_id_fields = ["question"]
+
+
+@admin.register(Answer)
+class AnswerAdmin(SuperuserOnlyAdmin):
+    """Attendees' answers (some about health): superusers only."""
+
+    list_display = ["question", "registration", "text", "number"]
+    search_fields = ["question__label"]
+    raw_id_fields = ["registration", "question"]
+    filter_horizontal = ["choices"]

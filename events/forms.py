@@ -54,7 +54,101 @@ class SessionChoiceMixin:
         return chosen
 
 
-class RegistrationForm(ModelLimitsMixin, SessionChoiceMixin, HoneypotMixin, forms.Form):
+class QuestionsMixin:
+    """The meeting's own questions, one field each (`question_<pk>`).
+
+    What is shown is what is checked: a question whose "show only if" answer was not
+    chosen is not required and its answer is dropped, and a chosen answer that is not one
+    of the question's own is refused like any wrong choice.
+    """
+
+    def add_question_fields(self, event: Event, *, places_left: dict | None = None) -> None:
+        self.questions = list(event.questions.all())
+        self.places_left = places_left or {}
+        for question in self.questions:
+            self.fields[self.question_field_name(question)] = self._question_field(question)
+
+    @staticmethod
+    def question_field_name(question) -> str:
+        return f"question_{question.pk}"
+
+    def _choice_label(self, choice) -> str:
+        if choice.capacity is None:
+            return choice.label
+        left = self.places_left.get(choice.pk, choice.capacity)
+        if left <= 0:
+            return _("%(label)s (full)") % {"label": choice.label}
+        return _("%(label)s (%(left)s places left)") % {"label": choice.label, "left": left}
+
+    def _question_field(self, question) -> forms.Field:
+        kind = question.kind
+        # Only a question that is always shown may carry the browser's own `required`.
+        common = {
+            "label": question.label,
+            "help_text": question.help_text,
+            "required": question.required and question.show_if_id is None,
+        }
+        Kind = question.Kind
+        if kind == Kind.SHORT_TEXT:
+            return forms.CharField(max_length=300, validators=[no_control_characters], **common)
+        if kind == Kind.LONG_TEXT:
+            return forms.CharField(
+                max_length=2000,
+                validators=[no_control_characters],
+                widget=forms.Textarea(attrs={"rows": 3}),
+                **common,
+            )
+        if kind == Kind.NUMBER:
+            return forms.DecimalField(max_digits=12, decimal_places=2, **common)
+        if kind == Kind.YES_NO:
+            return forms.ChoiceField(
+                choices=[("yes", _("Yes")), ("no", _("No"))], widget=forms.RadioSelect, **common
+            )
+        choices = [(str(c.pk), self._choice_label(c)) for c in question.choices.all()]
+        if kind == Kind.ONE_CHOICE:
+            return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+        return forms.MultipleChoiceField(
+            choices=choices, widget=forms.CheckboxSelectMultiple, **common
+        )
+
+    def question_bound_fields(self):
+        return [(q, self[self.question_field_name(q)]) for q in self.questions]
+
+    def clean_answers(self) -> None:
+        """Sets `self.answers`: the answers to the questions shown, in order."""
+        from .services import AnswerValue
+
+        chosen: set[int] = set()
+        self.answers = []
+        for question in self.questions:
+            name = self.question_field_name(question)
+            if question.show_if_id is not None and question.show_if_id not in chosen:
+                self.cleaned_data.pop(name, None)
+                self.errors.pop(name, None)
+                continue
+            if name in self.errors:
+                continue
+            value = self.cleaned_data.get(name)
+            if value in (None, "", []):
+                if question.required:
+                    self.add_error(name, _("Please answer this question."))
+                continue
+            answer = AnswerValue(question=question)
+            if question.has_choices:
+                by_pk = {str(c.pk): c for c in question.choices.all()}
+                picked = value if isinstance(value, list) else [value]
+                answer.choices = [by_pk[pk] for pk in picked]
+                chosen.update(c.pk for c in answer.choices)
+            elif question.kind == question.Kind.NUMBER:
+                answer.number = value
+            else:
+                answer.text = value.strip() if isinstance(value, str) else value
+            self.answers.append(answer)
+
+
+class RegistrationForm(
+    ModelLimitsMixin, SessionChoiceMixin, QuestionsMixin, HoneypotMixin, forms.Form
+):
     limits_model = Registration
 
     name = forms.CharField(
@@ -108,7 +202,7 @@ class RegistrationForm(ModelLimitsMixin, SessionChoiceMixin, HoneypotMixin, form
         required=False,
     )
 
-    def __init__(self, *args, event: Event, **kwargs):
+    def __init__(self, *args, event: Event, places_left: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
         self.fields["party_size"].choices = [
@@ -117,9 +211,15 @@ class RegistrationForm(ModelLimitsMixin, SessionChoiceMixin, HoneypotMixin, form
         if event.max_party_size == 1:
             del self.fields["party_size"]
         self.add_session_fields(event)
+        self.add_question_fields(event, places_left=places_left)
 
     def clean_party_size(self) -> int:
         return self.cleaned_data.get("party_size") or 1
+
+    def clean(self):
+        data = super().clean()
+        self.clean_answers()
+        return data
 
     @property
     def fragment_key(self) -> str:
@@ -129,7 +229,27 @@ class RegistrationForm(ModelLimitsMixin, SessionChoiceMixin, HoneypotMixin, form
             for item in self.event.programme.all()
             if item.is_choosable
         ]
-        built_from = (self.event.pk, self.event.max_party_size, get_language(), sessions)
+        questions = [
+            (
+                q.pk,
+                q.position,
+                q.label,
+                q.help_text,
+                q.kind,
+                q.required,
+                q.show_if_id,
+                [(c.pk, c.label, c.capacity) for c in q.choices.all()],
+            )
+            for q in self.questions
+        ]
+        built_from = (
+            self.event.pk,
+            self.event.max_party_size,
+            get_language(),
+            sessions,
+            questions,
+            sorted(self.places_left.items()),  # limited answers: rebuilt as places go
+        )
         return hashlib.sha256(repr(built_from).encode()).hexdigest()
 
 

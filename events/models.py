@@ -335,6 +335,99 @@ class Registration(models.Model):
         return ahead.count() + 1
 
 
+class Question(models.Model):
+    """A question an organiser adds to one meeting's sign-up form."""
+
+    class Kind(models.TextChoices):
+        SHORT_TEXT = "short_text", _("short text")
+        LONG_TEXT = "long_text", _("long text")
+        ONE_CHOICE = "one_choice", _("one choice")
+        CHOICES = "choices", _("several choices")
+        YES_NO = "yes_no", _("yes or no")
+        NUMBER = "number", _("number")
+
+    WITH_CHOICES = (Kind.ONE_CHOICE, Kind.CHOICES)
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="questions", verbose_name=_("meeting")
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    label = models.CharField(_("question"), max_length=300)
+    help_text = models.CharField(_("explanation"), max_length=300, blank=True)
+    kind = models.CharField(_("kind of answer"), max_length=20, choices=Kind.choices)
+    required = models.BooleanField(_("an answer is required"), default=False)
+    sensitive = models.BooleanField(
+        _("sensitive (health, diet, mobility)"),
+        default=False,
+        help_text=_(
+            "Only the organisers of this meeting see the answers, on request, and it is logged."
+        ),
+    )
+    # "Show only if": the question appears only when an earlier question has this answer.
+    show_if = models.ForeignKey(
+        "QuestionChoice",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="shows",
+        verbose_name=_("show only if this answer was chosen"),
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def has_choices(self) -> bool:
+        return self.kind in self.WITH_CHOICES
+
+
+class QuestionChoice(models.Model):
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="choices", verbose_name=_("question")
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    label = models.CharField(_("answer"), max_length=200)
+    capacity = models.PositiveIntegerField(
+        _("places (people)"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("answer to choose")
+        verbose_name_plural = _("answers to choose")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Answer(models.Model):
+    """One attendee's answer to one question: text, a number, or chosen answers."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    text = models.TextField(_("answer"), max_length=2000, blank=True)
+    number = models.DecimalField(
+        _("number"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    choices = models.ManyToManyField(QuestionChoice, related_name="answers", blank=True)
+
+    class Meta:
+        ordering = ["question__position", "question_id"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "question"], name="answer_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.text or self.number or ''}"
+
+
 def new_door_token() -> str:
     """256 random bits: a door link opens one meeting's check-in without an account."""
     return secrets.token_urlsafe(32)

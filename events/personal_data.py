@@ -25,6 +25,15 @@ def _registration_record(registration: Registration) -> dict:
         "people": registration.party_size,
         "sessions": [item.title for item in registration.sessions.all()],
         "what_to_raise": registration.topic,
+        "answers": [
+            {
+                "question": answer.question.label,
+                "answer": answer.text
+                or (str(answer.number) if answer.number is not None else "")
+                or ", ".join(choice.label for choice in answer.choices.all()),
+            }
+            for answer in registration.answers.select_related("question")
+        ],
         "accessibility_or_dietary_needs": registration.needs,
         "newsletter": registration.newsletter_opt_in,
         "newsletter_consent_given": (

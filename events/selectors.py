@@ -59,7 +59,7 @@ def event_public(slug: str) -> Event:
     return (
         events_public()
         .select_related("organisation")
-        .prefetch_related("programme", "hosts")
+        .prefetch_related("programme", "hosts", "questions__choices")
         .get(slug=slug)
     )
 
@@ -81,7 +81,7 @@ def event_for_signup(slug: str) -> Event:
     """
     return (
         Event.objects.exclude(status=Event.Status.DRAFT)
-        .prefetch_related("programme")
+        .prefetch_related("programme", "questions__choices")
         .get(slug=slug)
     )
 

@@ -26,6 +26,7 @@ from .lifecycle import (
     event_update,
 )
 from .mail import email_queue, message_send, reminders_send_due
+from .questions import AnswerValue, answers_check, choices_fit, places_left_per_choice
 from .registrations import (
     SignUp,
     attendee_update,
@@ -38,6 +39,10 @@ from .retention import registration_erase, registrations_anonymise
 from .waitlist import waitlist_confirm, waitlist_promote
 
 __all__ = [
+    "AnswerValue",
+    "answers_check",
+    "choices_fit",
+    "places_left_per_choice",
     "TICKET_CODE",
     "CheckIn",
     "EventError",

@@ -14,6 +14,7 @@ from ..models import Event, OutgoingEmail, ProgrammeItem, Registration
 from .errors import RegistrationError
 from .locking import lock_event, lock_event_for_signup
 from .mail import email_queue
+from .questions import AnswerValue, answers_check, answers_save, choices_fit
 from .seats import check_party_size, check_sessions, sessions_fit
 from .waitlist import waitlist_promote
 
@@ -45,6 +46,7 @@ def registration_create(
     language: str = "nl",
     added_by=None,
     consent_note: str = "",
+    answers: Iterable[AnswerValue] = (),
 ) -> SignUp:
     """Sign someone up: confirmed while places last, otherwise on the waiting list.
 
@@ -56,6 +58,7 @@ def registration_create(
     # the lock (one writer at a time on SQLite, the event row on PostgreSQL) is short.
     _check_signup_state(event, added_by)
     chosen = check_sessions(event=event, sessions=sessions)
+    answers = answers_check(event=event, answers=answers)
     try:
         with transaction.atomic():
             event = lock_event_for_signup(event)
@@ -65,6 +68,8 @@ def registration_create(
             fits = seats_left is None or party_size <= seats_left
             if fits and not sessions_fit(chosen, party_size):
                 raise RegistrationError("session_full")
+            if fits and not choices_fit(answers, party_size):
+                raise RegistrationError("choice_full")
             now = timezone.now()
             registration = Registration.objects.create(
                 event=event,
@@ -86,6 +91,8 @@ def registration_create(
             )
             if chosen:
                 registration.sessions.add(*chosen)
+            if answers:
+                answers_save(registration=registration, answers=answers)
             email_queue(registration=registration, kind=OutgoingEmail.Kind.CONFIRMATION)
             return SignUp(registration, created=True)
     except IntegrityError:

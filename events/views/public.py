@@ -61,7 +61,7 @@ def event_detail(request, slug):
         state = event.registration_state()
         form = None
         if state == "open":
-            form = RegistrationForm(request.POST, event=event)
+            form = RegistrationForm(request.POST, event=event, places_left=_places_left(event))
             if form.is_valid():
                 response = _register(request, event, form)
                 if response is not None:
@@ -72,7 +72,11 @@ def event_detail(request, slug):
     else:
         event = _event_or_404(slug)
         state = event.registration_state()
-        form = RegistrationForm(event=event) if state == "open" else None
+        form = (
+            RegistrationForm(event=event, places_left=_places_left(event))
+            if state == "open"
+            else None
+        )
     status = 400 if form is not None and form.errors else 200
     return render(
         request,
@@ -87,6 +91,16 @@ def event_detail(request, slug):
         },
         status=status,
     )
+
+
+def _places_left(event: Event) -> dict[int, int]:
+    """Places left per answer with a limit; no query when no answer has one."""
+    limited = any(
+        choice.capacity is not None
+        for question in event.questions.all()
+        for choice in question.choices.all()
+    )
+    return services.places_left_per_choice(event) if limited else {}
 
 
 def _register(request, event: Event, form: RegistrationForm):
@@ -105,6 +119,7 @@ def _register(request, event: Event, form: RegistrationForm):
             needs=data["needs"],
             newsletter_opt_in=data["newsletter_opt_in"],
             language=get_language() or "nl",
+            answers=form.answers,
         )
     except services.RegistrationError as error:
         form.add_error(None, error_message(error.code))

@@ -14,6 +14,8 @@ CLOSED_MESSAGES = {
 ERROR_MESSAGES = {
     "party_size": lambda: _("Please choose a number of people from the list."),
     "session_full": lambda: _("A session you chose is full. Please choose another one."),
+    "choice_full": lambda: _("An answer you chose has no places left. Please choose another one."),
+    "invalid_answer": lambda: _("Please choose an answer from the list."),
     "one_session_per_slot": lambda: _("Please choose one session per time slot."),
     "invalid_session": lambda: _("Please choose a session from the list."),
     "no_room": lambda: _("There are not enough places left for that many people."),

@@ -10,6 +10,22 @@
       window.requestAnimationFrame(function () { summary.focus(); });
     });
   }
+  // Sign-up questions shown "only if" an earlier answer was chosen: hidden until it is.
+  // Without this script they all show with a note, and the server decides what counts.
+  document.querySelectorAll("[data-show-if-field]").forEach(function (box) {
+    var form = box.closest("form");
+    var inputs = form.querySelectorAll('[name="' + box.dataset.showIfField + '"]');
+    function update() {
+      var shown = Array.prototype.some.call(inputs, function (input) {
+        return input.checked && input.value === box.dataset.showIfValue;
+      });
+      box.hidden = !shown;
+      var note = box.querySelector(".show-if-note");
+      if (note) { note.hidden = true; }
+    }
+    inputs.forEach(function (input) { input.addEventListener("change", update); });
+    update();
+  });
   // A double-clicked submit sends the form once.
   document.querySelectorAll("form").forEach(function (form) {
     form.addEventListener("submit", function () {

@@ -189,3 +189,35 @@ def test_same_ticket_scanned_on_many_phones_checks_in_once(live_server, make_eve
     assert sorted(results) == ["already"] * (phones - 1) + ["ok"]
     ticket.registration.refresh_from_db()
     assert ticket.registration.checked_in_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rush_on_a_workshop_with_12_places_gives_exactly_12(live_server, make_event):
+    """40 people at once choose the workshop with 12 places: 12 get it, 28 are told it is
+    full and nothing of theirs is stored (they can choose another answer and send again)."""
+    from events.models import Question, QuestionChoice
+
+    event = make_event(capacity=100)
+    question = Question.objects.create(
+        event=event, label="Welke workshop?", kind="one_choice", required=True
+    )
+    workshop = QuestionChoice.objects.create(question=question, label="Moestuin", capacity=12)
+    url = live_server.url + event.get_absolute_url()
+    clients = 40
+    barrier = threading.Barrier(clients)
+
+    def sign_up(n):
+        opener = _client()
+        token = _csrf(opener, url)
+        data = {
+            "csrfmiddlewaretoken": token,
+            "name": f"Bewoner {n}",
+            "email": f"w{n}@example.org",
+            f"question_{question.pk}": str(workshop.pk),
+        }
+        return _post(opener, url, data, barrier)
+
+    statuses = _run_all([lambda n=n: sign_up(n) for n in range(clients)])
+    assert sorted(statuses) == [302] * 12 + [400] * 28
+    assert Registration.objects.filter(event=event).count() == 12
+    assert workshop.answers.count() == 12

@@ -14,8 +14,10 @@ from events.services import registration_create
 from initiatives.models import Initiative
 from zorgzaam.sqlite.base import DatabaseWrapper as SQLiteWrapper
 
-EVENT_PAGE_QUERIES = 3  # the event with its confirmed count, its programme, its hosts
-SIGN_UP_QUERIES = 7  # event + programme, lock, count, three inserts
+# the event with its confirmed count, its programme, its hosts, its questions (their
+# answers to choose come in one more query only when it has questions)
+EVENT_PAGE_QUERIES = 4
+SIGN_UP_QUERIES = 8  # event + programme + questions, lock, count, three inserts
 
 
 def fill(event, people):
@@ -64,7 +66,7 @@ def test_sign_up_queries_do_not_grow_with_attendees(client, event, sessions, peo
 def test_sign_up_holds_the_lock_only_to_count_and_write(client, event):
     """The page's reads happen before the lock; the unique constraint finds duplicates."""
     before, inside = sign_up_statements(client, event, {"name": "Ans", "email": "a@example.org"})
-    assert len(before) == 2  # the event and its programme
+    assert len(before) == 3  # the event, its programme and its questions
     assert [s.split()[0] for s in inside] == ["SELECT", "SELECT", "INSERT", "INSERT"]
     assert "SUM(" in inside[1]
 

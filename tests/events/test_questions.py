@@ -1,0 +1,158 @@
+"""A meeting's own sign-up questions: shown as asked, checked as shown, places per answer."""
+
+import pytest
+
+from events import services
+from events.models import Answer, Question, QuestionChoice, Registration
+
+
+@pytest.fixture
+def workshop(event):
+    """ "Which workshop?" (one with 2 places), and a diet question shown only for lunch."""
+    which = Question.objects.create(
+        event=event, position=1, label="Welke workshop?", kind="one_choice", required=True
+    )
+    small = QuestionChoice.objects.create(question=which, label="Moestuin", capacity=2)
+    large = QuestionChoice.objects.create(question=which, label="Wandelen")
+    lunch = Question.objects.create(event=event, position=2, label="Eet je mee?", kind="choices")
+    yes_lunch = QuestionChoice.objects.create(question=lunch, label="Lunch")
+    diet = Question.objects.create(
+        event=event, position=3, label="Dieet", kind="short_text", required=True, show_if=yes_lunch
+    )
+    return {
+        "which": which,
+        "small": small,
+        "large": large,
+        "lunch": lunch,
+        "yes": yes_lunch,
+        "diet": diet,
+    }
+
+
+def post(client, event, **answers):
+    data = {"name": "Ans", "email": answers.pop("email", "ans@example.org"), **answers}
+    return client.post(event.get_absolute_url(), data)
+
+
+def test_the_form_shows_the_questions_with_places_left(client, event, workshop):
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "Welke workshop?" in page and "Moestuin (2 plaatsen over)" in page
+    assert f'data-show-if-value="{workshop["yes"].pk}"' in page
+
+
+def test_answers_are_stored(client, event, workshop):
+    response = post(
+        client,
+        event,
+        **{
+            f"question_{workshop['which'].pk}": workshop["small"].pk,
+            f"question_{workshop['lunch'].pk}": [workshop["yes"].pk],
+            f"question_{workshop['diet'].pk}": "vegetarisch",
+        },
+    )
+    assert response.status_code == 302
+    registration = Registration.objects.get()
+    answers = {a.question.label: a for a in registration.answers.all()}
+    assert list(answers["Welke workshop?"].choices.all()) == [workshop["small"]]
+    assert answers["Dieet"].text == "vegetarisch"
+
+
+def test_a_hidden_required_question_is_not_required_and_its_answer_is_dropped(
+    client, event, workshop
+):
+    response = post(
+        client,
+        event,
+        **{
+            f"question_{workshop['which'].pk}": workshop["large"].pk,
+            f"question_{workshop['diet'].pk}": "komt niet mee, maar typt toch",
+        },
+    )
+    assert response.status_code == 302
+    assert not Answer.objects.filter(question=workshop["diet"]).exists()
+
+
+def test_a_shown_required_question_must_be_answered(client, event, workshop):
+    response = post(
+        client,
+        event,
+        **{
+            f"question_{workshop['which'].pk}": workshop["large"].pk,
+            f"question_{workshop['lunch'].pk}": [workshop["yes"].pk],
+        },
+    )
+    assert response.status_code == 400
+    assert "Geef een antwoord op deze vraag." in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_a_required_question_left_empty_is_a_400(client, event, workshop):
+    assert post(client, event).status_code == 400
+    assert not Registration.objects.exists()
+
+
+def test_a_forged_choice_is_refused_with_a_400(client, event, workshop):
+    other = QuestionChoice.objects.create(question=workshop["lunch"], label="Anders")
+    response = post(client, event, **{f"question_{workshop['which'].pk}": other.pk})
+    assert response.status_code == 400
+    assert "Selecteer een geldige keuze" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_a_full_answer_refuses_with_a_clear_message(client, event, workshop):
+    for n in range(2):
+        services.registration_create(
+            event=event,
+            name=f"P{n}",
+            email=f"p{n}@example.org",
+            answers=[services.AnswerValue(workshop["which"], choices=[workshop["small"]])],
+        )
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "Moestuin (vol)" in page
+    response = post(client, event, **{f"question_{workshop['which'].pk}": workshop["small"].pk})
+    assert response.status_code == 400
+    assert "geen plaatsen meer" in response.content.decode()
+    assert Registration.objects.count() == 2
+
+
+def test_answers_of_another_meeting_are_refused_by_the_service(event, make_event, workshop):
+    other = make_event()
+    with pytest.raises(services.RegistrationError) as error:
+        services.registration_create(
+            event=other,
+            name="X",
+            email="x@example.org",
+            answers=[services.AnswerValue(workshop["which"], choices=[workshop["large"]])],
+        )
+    assert error.value.code == "invalid_answer"
+
+
+def test_erasing_keeps_plain_choices_and_drops_typed_and_sensitive_answers(event, workshop):
+    health = Question.objects.create(event=event, label="Rolstoel?", kind="yes_no", sensitive=True)
+    signup = services.registration_create(
+        event=event,
+        name="Ans",
+        email="ans@example.org",
+        answers=[
+            services.AnswerValue(workshop["which"], choices=[workshop["large"]]),
+            services.AnswerValue(workshop["lunch"], choices=[workshop["yes"]]),
+            services.AnswerValue(workshop["diet"], text="glutenvrij"),
+            services.AnswerValue(health, text="yes"),
+        ],
+    )
+    services.registration_erase(registration=signup.registration)
+    left = set(Answer.objects.values_list("question__label", flat=True))
+    assert left == {"Welke workshop?", "Eet je mee?"}
+
+
+def test_questions_add_no_statement_under_the_lock_when_no_answer_has_a_limit(
+    client, event, workshop
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    QuestionChoice.objects.filter(capacity__isnull=False).update(capacity=None)
+    with CaptureQueriesContext(connection) as queries:
+        post(client, event, **{f"question_{workshop['which'].pk}": workshop["large"].pk})
+    sums = [q["sql"] for q in queries if "SUM(" in q["sql"]]
+    assert len(sums) == 1  # the meeting's own places; no count per answer
