@@ -1,6 +1,6 @@
 from django.core.management import call_command
 
-from events.models import Event, ProgrammeItem
+from events.models import Event, ProgrammeItem, QuestionChoice
 from initiatives.models import Initiative
 
 
@@ -9,6 +9,7 @@ def snapshot():
         sorted(Event.objects.values_list("slug", "title", "starts_at", "ends_at", "capacity")),
         sorted(ProgrammeItem.objects.values_list("pk", "event__slug", "title", "start_time")),
         sorted(Initiative.objects.values_list("pk", "slug", "name")),
+        sorted(QuestionChoice.objects.values_list("pk", "question__label", "label")),
     )
 
 
@@ -36,6 +37,11 @@ def test_seed_demo_loads_the_three_seed_events_and_is_idempotent(db, client):
 
     bestuurders = Event.objects.get(slug="bestuurdersevent-krachtige-kernen")
     assert bestuurders.programme.filter(kind="pitch").count() == 6
+    # Contract: a required single choice over the six pitched vraagstukken.
+    question = bestuurders.questions.get()
+    assert (question.kind, question.required) == ("one_choice", True)
+    pitches = bestuurders.programme.filter(kind="pitch").values_list("title", flat=True)
+    assert sorted(question.choices.values_list("label", flat=True)) == sorted(pitches)
     assert bestuurders.hosts.count() == 2
 
     for slug in ("zorgvrijstaat", "het-8ste-werk", "gezonde-marke", "drents-collectief"):

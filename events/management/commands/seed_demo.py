@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from events.models import Event, ProgrammeItem
+from events.models import Event, ProgrammeItem, Question, QuestionChoice
 from initiatives.models import Approach, Initiative, InitiativeType, Municipality
 from initiatives.services import initiative_index
 from organisations.models import INVITATION_VALID_FOR, Invitation, Membership, Organisation, Role
@@ -450,6 +450,8 @@ class Command(BaseCommand):
                 )
                 keep.append(item.pk)
             event.programme.exclude(pk__in=keep).delete()
+            if slug == "bestuurdersevent-krachtige-kernen":
+                self._vraagstuk_question(event)
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -481,6 +483,27 @@ class Command(BaseCommand):
             user.groups.add(Group.objects.get(name=group_name))
             users.append(user)
         return users
+
+    def _vraagstuk_question(self, event: Event) -> None:
+        """Contract: a required single choice over the six pitched vraagstukken."""
+        question, _ = Question.objects.update_or_create(
+            event=event,
+            label=VRAAGSTUK_QUESTION,
+            defaults={
+                "kind": Question.Kind.ONE_CHOICE,
+                "required": True,
+                "position": 1,
+                "help_text": "Kies er één. Dan weten we wie er de komende jaren aan werkt.",
+            },
+        )
+        pitches = event.programme.filter(kind=K.PITCH).order_by("start_time", "pk")
+        keep = []
+        for position, pitch in enumerate(pitches, start=1):
+            choice, _ = QuestionChoice.objects.update_or_create(
+                question=question, label=pitch.title, defaults={"position": position}
+            )
+            keep.append(choice.pk)
+        question.choices.exclude(pk__in=keep).filter(answers__isnull=True).delete()
 
     def _demo_teams(self, owner, organisations: dict[str, Organisation]) -> None:
         """The demo owner in every seed organisation, a door volunteer, a pending invitation."""
@@ -525,6 +548,7 @@ class Command(BaseCommand):
             invitation.save()
 
 
+VRAAGSTUK_QUESTION = "Aan welk maatschappelijk vraagstuk wil je werken?"
 DOOR_USERNAME = "vrijwilliger"
 DEMO_INVITEE = "nieuwe.collega@example.org"
 DEMO_PASSWORD = "zorgzaam-demo"  # noqa: S105 - development only, printed on purpose
