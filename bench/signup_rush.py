@@ -39,9 +39,11 @@ from common import (
 
 SLUG = "bench-rush"
 STEADY_SLUG = "bench-steady"
+QUESTIONS_SLUG = "bench-questions"
 
 
-def create_event(env, slug, seats):
+def create_event(env, slug, seats, questions=False):
+    """A published meeting; with `questions`, three on its form (one with a place limit)."""
     manage(
         env,
         "shell",
@@ -49,13 +51,26 @@ def create_event(env, slug, seats):
         f"""
 from datetime import timedelta
 from django.utils import timezone
-from events.models import Event
+from events.models import Event, Question, QuestionChoice
+from organisations.models import Organisation
+organisation, _ = Organisation.objects.get_or_create(slug="bench", defaults={{"name": "Bench"}})
 start = timezone.now() + timedelta(days=10)
 Event.objects.filter(slug="{slug}").delete()
-Event.objects.create(slug="{slug}", title="Bestuurdersevent (benchmark)", summary="Benchmark",
-    starts_at=start, ends_at=start + timedelta(hours=4), venue_name="Zaal", venue_city="Zwolle",
-    capacity={seats}, status="published")
+event = Event.objects.create(slug="{slug}", title="Bestuurdersevent (benchmark)",
+    summary="Benchmark", starts_at=start, ends_at=start + timedelta(hours=4), venue_name="Zaal",
+    venue_city="Zwolle", capacity={seats}, status="published", organisation=organisation)
+if {questions!r}:
+    which = Question.objects.create(event=event, position=1, label="Welk vraagstuk?",
+        kind="one_choice", required=True)
+    for n in range(6):
+        QuestionChoice.objects.create(question=which, position=n, label=f"Vraagstuk {{n}}",
+            capacity=1000 if n == 0 else None)
+    Question.objects.create(event=event, position=2, label="Dieet?", kind="short_text")
+    Question.objects.create(event=event, position=3, label="Blijf je eten?", kind="yes_no")
+    print("QUESTIONS", " ".join(str(q.pk) for q in event.questions.all()),
+          which.choices.first().pk)
 """,
+        capture=True,
     )
 
 
@@ -113,7 +128,28 @@ def rush(clients, prepare_client, send, rate=None):
     return results, wall
 
 
-def signups(base, slug, clients, rate=None):
+def question_answers(env, slug):
+    """Form fields that answer the benchmark meeting's three questions."""
+    out = manage(
+        env,
+        "shell",
+        "-c",
+        f"""
+from events.models import Question
+qs = list(Question.objects.filter(event__slug="{slug}").order_by("position"))
+print("QUESTIONS", qs[0].pk, qs[0].choices.order_by("position").first().pk, qs[1].pk, qs[2].pk)
+""",
+        capture=True,
+    )
+    which, choice, diet, stays = re.search(r"QUESTIONS (\d+) (\d+) (\d+) (\d+)", out).groups()
+    return {
+        f"question_{which}": choice,
+        f"question_{diet}": "vegetarisch",
+        f"question_{stays}": "yes",
+    }
+
+
+def signups(base, slug, clients, rate=None, extra=None):
     url = f"{base}/evenementen/{slug}/"
 
     def prepare_client(n):
@@ -128,6 +164,7 @@ def signups(base, slug, clients, rate=None):
     def send(n, state):
         opener, token = state
         data = {"csrfmiddlewaretoken": token, "name": f"Bewoner {n}", "email": f"b{n}@example.org"}
+        data.update(extra or {})
         request = urllib.request.Request(
             url, data=urlencode(data).encode(), headers={"Referer": url}
         )
@@ -174,6 +211,8 @@ def main():
     prepare(env)
     create_event(env, SLUG, args.seats)
     create_event(env, STEADY_SLUG, args.seats)
+    create_event(env, QUESTIONS_SLUG, args.seats, questions=True)
+    answers = question_answers(env, QUESTIONS_SLUG)
     create_floor_table(env)
     server = start_gunicorn(env, args.port, workers=args.workers, app="floor_wsgi:application")
     base = f"http://127.0.0.1:{args.port}"
@@ -181,6 +220,7 @@ def main():
         raw_results, raw_wall = floor(base, args.clients, "/bench/raw/")
         floor_results, floor_wall = floor(base, args.clients)
         results, wall = signups(base, SLUG, args.clients)
+        question_results, question_wall = signups(base, QUESTIONS_SLUG, args.clients, extra=answers)
         steady_results, steady_wall = signups(base, STEADY_SLUG, args.clients, args.rate)
     finally:
         stop(server)
@@ -199,6 +239,13 @@ def main():
     print(f"sign-ups, all at once: {rate:.0f}/s in {wall:.2f}s; {latencies(results)}")
     print(f"  ratio to floor: {rate / floor_rate:.2f}")
     ok = check(env, SLUG, results, args.seats, args.clients)
+    question_rate = rate_of(question_results, question_wall, 302)
+    print(
+        f"sign-ups with three questions on the form, all at once: {question_rate:.0f}/s in "
+        f"{question_wall:.2f}s; {latencies(question_results)}"
+    )
+    print(f"  ratio to the rush without questions: {question_rate / rate:.2f}")
+    ok = check(env, QUESTIONS_SLUG, question_results, args.seats, args.clients) and ok
     steady_rate = rate_of(steady_results, steady_wall, 302)
     print(
         f"sign-ups arriving at {args.rate:.0f}/s: {steady_rate:.0f}/s answered; "

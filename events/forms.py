@@ -111,6 +111,14 @@ class QuestionsMixin:
             choices=choices, widget=forms.CheckboxSelectMultiple, **common
         )
 
+    def show_places_left(self, places_left: dict) -> None:
+        """Put the places left in the labels of answers with a limit (for showing again)."""
+        self.places_left = places_left
+        for question in self.questions:
+            if question.has_choices:
+                field = self.fields[self.question_field_name(question)]
+                field.choices = [(str(c.pk), self._choice_label(c)) for c in question.choices.all()]
+
     def question_bound_fields(self):
         return [(q, self[self.question_field_name(q)]) for q in self.questions]
 
@@ -253,12 +261,16 @@ class RegistrationForm(
         return hashlib.sha256(repr(built_from).encode()).hexdigest()
 
 
-class RegistrationChangeForm(SessionChoiceMixin, forms.Form):
+class RegistrationChangeForm(SessionChoiceMixin, QuestionsMixin, forms.Form):
+    """Party size and sessions; the answers too while sign-up is open (`answers_editable`)."""
+
     party_size = forms.TypedChoiceField(
         label=_("How many people are coming, including you?"), coerce=int
     )
 
-    def __init__(self, *args, registration: Registration, **kwargs):
+    def __init__(
+        self, *args, registration: Registration, places_left: dict | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         event = registration.event
         self.fields["party_size"].choices = [
@@ -266,6 +278,38 @@ class RegistrationChangeForm(SessionChoiceMixin, forms.Form):
         ]
         self.fields["party_size"].initial = registration.party_size
         self.add_session_fields(event, initial=list(registration.sessions.all()))
+        self.answers_editable = event.registration_state() == "open"
+        self.answers = None  # None: the answers stay as they are
+        if self.answers_editable:
+            self.add_question_fields(event, places_left=places_left)
+            self._answers_initial(registration)
+        else:
+            self.questions = []
+
+    def _answers_initial(self, registration: Registration) -> None:
+        given = {
+            answer.question_id: answer
+            for answer in registration.answers.prefetch_related("choices")
+        }
+        for question in self.questions:
+            answer = given.get(question.pk)
+            if answer is None:
+                continue
+            field = self.fields[self.question_field_name(question)]
+            if question.kind == question.Kind.CHOICES:
+                field.initial = [str(c.pk) for c in answer.choices.all()]
+            elif question.kind == question.Kind.ONE_CHOICE:
+                field.initial = next((str(c.pk) for c in answer.choices.all()), "")
+            elif question.kind == question.Kind.NUMBER:
+                field.initial = answer.number
+            else:
+                field.initial = answer.text
+
+    def clean(self):
+        data = super().clean()
+        if self.answers_editable:
+            self.clean_answers()
+        return data
 
 
 # Organiser forms ---------------------------------------------------------------------
@@ -457,6 +501,7 @@ class AttendeeFilterForm(forms.Form):
         choices=[("", _("All"))] + list(Registration.Background.choices),
     )
     session = forms.TypedChoiceField(label=_("Session"), required=False, coerce=int, choices=[])
+    answer = forms.TypedChoiceField(label=_("Answer"), required=False, coerce=int, choices=[])
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
@@ -468,10 +513,20 @@ class AttendeeFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, event: Event, **kwargs):
+    def __init__(self, *args, event: Event, questions=None, with_sensitive: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["session"].choices = [("", _("All"))] + [
             (item.pk, str(item)) for item in event.programme.all() if item.is_choosable
+        ]
+        # Answers to choose, grouped per question; a sensitive question's only with needs.
+        if questions is None:
+            questions = selectors.event_questions(event)
+        self.fields["answer"].choices = [("", _("All"))] + [
+            (question.label, [(choice.pk, choice.label) for choice in question.choices.all()])
+            for question in questions
+            if question.has_choices
+            and question.choices.all()
+            and (with_sensitive or not question.sensitive)
         ]
         for name, field in self.fields.items():
             field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"

@@ -60,15 +60,26 @@ def choices_fit(answers: Iterable[AnswerValue], party_size: int, exclude_pk=None
 
 
 def answers_save(*, registration: Registration, answers: Iterable[AnswerValue]) -> None:
-    for value in answers:
-        answer = Answer.objects.create(
-            registration=registration,
-            question=value.question,
-            text=value.text,
-            number=value.number,
-        )
-        if value.choices:
-            answer.choices.add(*value.choices)
+    """Two statements whatever the number of questions: the answers, then their choices."""
+    values = list(answers)
+    saved = Answer.objects.bulk_create(
+        [
+            Answer(
+                registration=registration,
+                question=value.question,
+                text=value.text,
+                number=value.number,
+            )
+            for value in values
+        ]
+    )
+    links = [
+        Answer.choices.through(answer_id=answer.pk, questionchoice_id=choice.pk)
+        for answer, value in zip(saved, values, strict=True)
+        for choice in value.choices
+    ]
+    if links:
+        Answer.choices.through.objects.bulk_create(links)
 
 
 def places_left_per_choice(event: Event) -> dict[int, int]:
@@ -84,3 +95,60 @@ def places_left_per_choice(event: Event) -> dict[int, int]:
         .annotate(total=Sum("party_size"))
     )
     return {c.pk: max(c.capacity - taken.get(c.pk, 0), 0) for c in limited}
+
+
+def question_save(
+    *,
+    question: Question,
+    choices: Iterable[QuestionChoice] = (),
+    choices_removed: Iterable[QuestionChoice] = (),
+) -> Question:
+    """Write a question and its answers to choose, under the event lock (places per answer).
+
+    A question whose kind has no answers to choose keeps none: they are removed, and any
+    question shown only for one of them loses that condition (the foreign key is SET_NULL).
+    """
+    from django.db import transaction
+
+    from .locking import lock_event
+
+    with transaction.atomic():
+        lock_event(question.event)
+        question.save()
+        if question.has_choices:
+            for choice in choices_removed:
+                if choice.pk is not None and choice.question_id == question.pk:
+                    choice.delete()
+            for choice in choices:
+                choice.question = question
+                choice.save()
+        else:
+            question.choices.all().delete()
+    return question
+
+
+def question_delete(*, question: Question) -> int:
+    """Delete a question with its answers; returns how many answers were deleted."""
+    from django.db import transaction
+
+    from .locking import lock_event
+
+    with transaction.atomic():
+        lock_event(question.event)
+        count = question.answers.count()
+        question.delete()
+    return count
+
+
+def question_order_save(*, event: Event, positions: dict[int, int]) -> None:
+    """Give this meeting's questions their new positions ({question id: position})."""
+    from django.db import transaction
+
+    from .locking import lock_event
+
+    with transaction.atomic():
+        lock_event(event)
+        for question in event.questions.filter(pk__in=positions):
+            if question.position != positions[question.pk]:
+                question.position = positions[question.pk]
+                question.save(update_fields=["position"])

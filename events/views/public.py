@@ -6,6 +6,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
@@ -61,7 +62,9 @@ def event_detail(request, slug):
         state = event.registration_state()
         form = None
         if state == "open":
-            form = RegistrationForm(request.POST, event=event, places_left=_places_left(event))
+            # Places per answer are counted under the lock when saving; the labels only
+            # need them when the form is shown again.
+            form = RegistrationForm(request.POST, event=event)
             if form.is_valid():
                 response = _register(request, event, form)
                 if response is not None:
@@ -69,6 +72,8 @@ def event_detail(request, slug):
         else:
             messages.error(request, CLOSED_MESSAGES[state]())
         event = _event_or_404(slug)
+        if form is not None:
+            form.show_places_left(_places_left(event))
     else:
         event = _event_or_404(slug)
         state = event.registration_state()
@@ -243,6 +248,10 @@ def registration_detail(request, token):
             "event": registration.event,
             "position": registration.waitlist_position(),
             "sessions": registration.sessions.all(),
+            # Their own answers, sensitive ones included: it is their own page.
+            "answers": selectors.answer_rows(
+                selectors.registration_answers(registration), with_sensitive=True
+            ),
         },
     )
 
@@ -281,13 +290,19 @@ def registration_change(request, token):
     registration = _registration_or_404(token)
     if registration.status == Registration.Status.CANCELLED:
         return redirect(registration)
-    form = RegistrationChangeForm(request.POST or None, registration=registration)
+    event = registration.event
+    prefetch_related_objects([event], "programme", "questions__choices")
+    places_left = _places_left(event) if event.registration_state() == "open" else {}
+    form = RegistrationChangeForm(
+        request.POST or None, registration=registration, places_left=places_left
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.registration_update(
                 registration=registration,
                 party_size=form.cleaned_data["party_size"],
                 sessions=form.chosen_sessions(),
+                answers=form.answers,
             )
         except services.RegistrationError as error:
             form.add_error(None, error_message(error.code))

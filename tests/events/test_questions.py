@@ -112,6 +112,7 @@ def test_a_full_answer_refuses_with_a_clear_message(client, event, workshop):
     response = post(client, event, **{f"question_{workshop['which'].pk}": workshop["small"].pk})
     assert response.status_code == 400
     assert "geen plaatsen meer" in response.content.decode()
+    assert "Moestuin (vol)" in response.content.decode()
     assert Registration.objects.count() == 2
 
 
