@@ -20,8 +20,6 @@
         return input.checked && input.value === box.dataset.showIfValue;
       });
       box.hidden = !shown;
-      var note = box.querySelector(".show-if-note");
-      if (note) { note.hidden = true; }
     }
     inputs.forEach(function (input) { input.addEventListener("change", update); });
     update();
