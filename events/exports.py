@@ -4,12 +4,14 @@ import csv
 import io
 
 from django.utils import timezone
+from django.utils.translation import override
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from zorgzaam.spreadsheets import formula_safe
 
-from .models import Event, Registration
+from . import selectors
+from .models import Event, Question, Registration
 
 HEADERS = [
     "Naam",
@@ -46,7 +48,30 @@ def _dutch_datetime(value) -> str:
     return timezone.localtime(value).strftime("%d-%m-%Y %H:%M") if value else ""
 
 
-def rows(event: Event, registrations, *, with_needs: bool) -> list[list]:
+def export_questions(event: Event, *, with_needs: bool) -> list[Question]:
+    """One column per question; a sensitive question's only in the export with needs."""
+    return [q for q in selectors.event_questions(event) if with_needs or not q.sensitive]
+
+
+def headers(questions, *, with_needs: bool) -> list[str]:
+    return HEADERS + ([NEEDS_HEADER] if with_needs else []) + [q.label for q in questions]
+
+
+def _answer_cell(answer, *, csv_text: bool):
+    """Choices joined with ", ", yes/no as Ja/Nee, a number as a number (Dutch in CSV)."""
+    question = answer.question
+    if question.kind == Question.Kind.NUMBER and answer.number is not None:
+        if csv_text:
+            return selectors.number_text(answer.number).replace(".", ",")
+        number = answer.number
+        return int(number) if number == number.to_integral_value() else float(number)
+    with override("nl"):
+        return selectors.answer_text(answer)
+
+
+def rows(event: Event, registrations, *, with_needs: bool, questions=None, csv_text=True):
+    if questions is None:
+        questions = export_questions(event, with_needs=with_needs)
     positions = {
         pk: n
         for n, pk in enumerate(
@@ -76,6 +101,10 @@ def rows(event: Event, registrations, *, with_needs: bool) -> list[list]:
         ]
         if with_needs:
             row.append(r.needs)
+        given = {answer.question_id: answer for answer in r.answers.all()}
+        for question in questions:
+            answer = given.get(question.pk)
+            row.append("" if answer is None else _answer_cell(answer, csv_text=csv_text))
         result.append(row)
     return result
 
@@ -84,8 +113,9 @@ def as_csv(event: Event, registrations, *, with_needs: bool) -> bytes:
     buffer = io.StringIO()
     # Semicolons and a byte-order mark: what Excel with Dutch settings opens correctly.
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(HEADERS + ([NEEDS_HEADER] if with_needs else []))
-    for row in rows(event, registrations, with_needs=with_needs):
+    questions = export_questions(event, with_needs=with_needs)
+    writer.writerow([formula_safe(h) for h in headers(questions, with_needs=with_needs)])
+    for row in rows(event, registrations, with_needs=with_needs, questions=questions):
         writer.writerow([formula_safe(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -94,10 +124,13 @@ def as_xlsx(event: Event, registrations, *, with_needs: bool) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Deelnemers"
-    sheet.append(HEADERS + ([NEEDS_HEADER] if with_needs else []))
+    questions = export_questions(event, with_needs=with_needs)
+    sheet.append([formula_safe(h) for h in headers(questions, with_needs=with_needs)])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in rows(event, registrations, with_needs=with_needs):
+    for row in rows(
+        event, registrations, with_needs=with_needs, questions=questions, csv_text=False
+    ):
         sheet.append([formula_safe(value) for value in row])
     sheet.freeze_panes = "A2"
     for column in sheet.columns:

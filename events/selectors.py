@@ -3,13 +3,14 @@
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum, Value
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Event, OutgoingEmail, Registration
+from .models import Answer, Event, OutgoingEmail, Question, QuestionChoice, Registration
 
 
 def events_public() -> QuerySet[Event]:
@@ -124,10 +125,65 @@ def checkin_search(event: Event, q: str, *, by_email: bool):
     return registrations.filter(condition).order_by("name", "pk")
 
 
-def attendees(event: Event, *, q="", status="", background="", session=None, sort="created_at"):
+def answers_prefetch() -> Prefetch:
+    """A registration's answers with their question and chosen answers: three queries in all."""
+    return Prefetch(
+        "answers",
+        queryset=Answer.objects.select_related("question").prefetch_related("choices"),
+    )
+
+
+def registration_answers(registration: Registration) -> list[Answer]:
+    return list(registration.answers.select_related("question").prefetch_related("choices"))
+
+
+def event_questions(event: Event) -> list[Question]:
+    """The meeting's questions in order, with their answers to choose (two queries)."""
+    return list(event.questions.prefetch_related("choices"))
+
+
+def number_text(value: Decimal | None) -> str:
+    """3.00 as "3" and 2.50 as "2.5": what was typed, without the stored decimals."""
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def answer_text(answer: Answer) -> str:
+    """One answer as a person reads it (prefetch `choices` to list many)."""
+    question = answer.question
+    if question.has_choices:
+        return ", ".join(choice.label for choice in answer.choices.all())
+    if question.kind == Question.Kind.NUMBER:
+        return number_text(answer.number)
+    if question.kind == Question.Kind.YES_NO:
+        return {"yes": _("Yes"), "no": _("No")}.get(answer.text, answer.text)
+    return answer.text
+
+
+def answer_rows(answers, *, with_sensitive: bool) -> list[dict]:
+    """[{question, text}] for showing, sensitive answers only when asked for."""
+    return [
+        {"question": a.question, "text": answer_text(a)}
+        for a in answers
+        if with_sensitive or not a.question.sensitive
+    ]
+
+
+def attendees(
+    event: Event,
+    *,
+    q="",
+    status="",
+    background="",
+    session=None,
+    answer=None,
+    sort="created_at",
+):
     registrations = (
         Registration.objects.filter(event=event, erased_at__isnull=True)
-        .prefetch_related("sessions")
+        .prefetch_related("sessions", answers_prefetch())
         .select_related("checked_in_by")
     )
     if q:
@@ -138,6 +194,11 @@ def attendees(event: Event, *, q="", status="", background="", session=None, sor
         registrations = registrations.filter(background=background)
     if session:
         registrations = registrations.filter(sessions__pk=session)
+    if answer:
+        # Only an answer to one of this meeting's own questions filters anything.
+        registrations = registrations.filter(
+            answers__choices__pk=answer, answers__question__event=event
+        )
     if sort not in {"created_at", "name", "status", "-party_size"}:
         sort = "created_at"
     return registrations.order_by(sort, "pk")
@@ -185,6 +246,76 @@ class EventInsight:
     attendance: int | None  # percent of the people with a place who came
     topics: list[str]
     cancelled: int
+    questions: list[dict]  # per question: label, kind, rows or count/average
+
+
+def question_insight(event: Event) -> list[dict]:
+    """Per question, what the people with a place answered: counts only, never who.
+
+    Choices (and yes/no): people per answer, with places left when the answer has a
+    limit. Numbers: how many answered and the average. Text: how many answered.
+    """
+    questions = event_questions(event)
+    if not questions:
+        return []
+    confirmed = Q(registration__status=Registration.Status.CONFIRMED)
+    answers = list(
+        Answer.objects.filter(confirmed, registration__event=event).values_list(
+            "question_id", "text", "number", "registration__party_size"
+        )
+    )
+    people_per_choice = dict(
+        QuestionChoice.objects.filter(
+            question__event=event,
+            answers__registration__status=Registration.Status.CONFIRMED,
+        )
+        .values("pk")
+        .annotate(people=Sum("answers__registration__party_size"))
+        .values_list("pk", "people")
+    )
+    result = []
+    for question in questions:
+        mine = [a for a in answers if a[0] == question.pk]
+        item = {
+            "pk": question.pk,
+            "label": question.label,
+            "kind": question.kind,
+            "sensitive": question.sensitive,
+            "answered": len(mine),
+            "rows": [],
+            "average": None,
+        }
+        if question.has_choices:
+            item["kind"] = "choices"
+            for choice in question.choices.all():
+                people = people_per_choice.get(choice.pk, 0)
+                item["rows"].append(
+                    {
+                        "label": choice.label,
+                        "people": people,
+                        "capacity": choice.capacity,
+                        "left": None
+                        if choice.capacity is None
+                        else max(choice.capacity - people, 0),
+                    }
+                )
+        elif question.kind == Question.Kind.YES_NO:
+            item["kind"] = "choices"
+            for value, label in (("yes", _("Yes")), ("no", _("No"))):
+                people = sum(a[3] for a in mine if a[1] == value)
+                item["rows"].append(
+                    {"label": label, "people": people, "capacity": None, "left": None}
+                )
+        elif question.kind == Question.Kind.NUMBER:
+            numbers = [a[2] for a in mine if a[2] is not None]
+            item["answered"] = len(numbers)
+            if numbers:
+                average = sum(numbers, Decimal(0)) / len(numbers)
+                item["average"] = number_text(average.quantize(Decimal("0.1")))
+        else:
+            item["kind"] = "text"
+        result.append(item)
+    return result
 
 
 def event_insight(*, event: Event) -> EventInsight:
@@ -222,6 +353,7 @@ def event_insight(*, event: Event) -> EventInsight:
         attendance=round(100 * checked_in / people) if people else None,
         topics=[r.topic for r in active if r.topic],
         cancelled=len(registrations) - len(active),
+        questions=question_insight(event),
     )
 
 

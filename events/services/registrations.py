@@ -141,8 +141,15 @@ def registration_update(
     registration: Registration,
     party_size: int,
     sessions: Iterable[ProgrammeItem],
+    answers: Iterable[AnswerValue] | None = None,
 ) -> Registration:
-    """Change the party size or session choices; places are checked as for a sign-up."""
+    """Change the party size, session choices or answers; places are checked as at sign-up.
+
+    `answers` (None: unchanged) replaces every answer, and only while sign-up is open. A
+    chosen answer with a limit counts the places of everyone else with a place.
+    """
+    if answers is not None:
+        answers = answers_check(event=registration.event, answers=answers)
     with transaction.atomic():
         event = lock_event(registration.event)
         registration = Registration.objects.get(pk=registration.pk)
@@ -150,6 +157,8 @@ def registration_update(
             raise RegistrationError("registration_cancelled")
         if event.registration_state() not in {"open", "closed"} or event.is_past:
             raise RegistrationError("locked")
+        if answers is not None and event.registration_state() != "open":
+            raise RegistrationError("closed")
         check_party_size(event, party_size)
         chosen = check_sessions(event=event, sessions=sessions)
         if registration.status == Registration.Status.CONFIRMED:
@@ -159,13 +168,45 @@ def registration_update(
                     raise RegistrationError("no_room")
             if not sessions_fit(chosen, party_size, exclude_pk=registration.pk):
                 raise RegistrationError("session_full")
+            if not choices_fit(
+                _choices_to_count(registration, answers, party_size),
+                party_size,
+                exclude_pk=registration.pk,
+            ):
+                raise RegistrationError("choice_full")
         freed = party_size < registration.party_size
         registration.party_size = party_size
         registration.save(update_fields=["party_size", "updated_at"])
         registration.sessions.set(chosen)
+        if answers is not None:
+            registration.answers.all().delete()
+            answers_save(registration=registration, answers=answers)
         if freed and registration.status == Registration.Status.CONFIRMED:
             waitlist_promote(event=event)
         return registration
+
+
+def _choices_to_count(
+    registration: Registration, answers: list[AnswerValue] | None, party_size: int
+) -> list[AnswerValue]:
+    """The chosen answers whose places must be counted again.
+
+    A larger party: every chosen answer, kept or new. Otherwise only newly chosen ones, so
+    an answer whose limit was lowered later does not block changing anything else.
+    """
+    before = [
+        AnswerValue(question=answer.question, choices=list(answer.choices.all()))
+        for answer in registration.answers.select_related("question").prefetch_related("choices")
+    ]
+    if party_size > registration.party_size:
+        return before if answers is None else answers
+    if answers is None:
+        return []
+    had = {choice.pk for value in before for choice in value.choices}
+    return [
+        AnswerValue(question=v.question, choices=[c for c in v.choices if c.pk not in had])
+        for v in answers
+    ]
 
 
 def attendee_update(

@@ -30,27 +30,40 @@ def _back_to_list(request, event: Event):
 
 @manages_event
 def attendee_list(request, event):
-    filters = AttendeeFilterForm(request.GET or None, event=event)
-    criteria = filters.cleaned_data if filters.is_valid() else {}
-    registrations = selectors.attendees(
-        event,
-        q=criteria.get("q", ""),
-        status=criteria.get("status", ""),
-        background=criteria.get("background", ""),
-        session=criteria.get("session") or None,
-        sort=criteria.get("sort") or "created_at",
+    may_see_needs = user_sees_needs(request.user, event)
+    show_needs = request.GET.get("needs") == "1" and may_see_needs
+    questions = selectors.event_questions(event)
+    # An answer to filter by: one of this meeting's own; a sensitive one only with needs.
+    filters = AttendeeFilterForm(
+        request.GET or None, event=event, questions=questions, with_sensitive=show_needs
     )
-    show_needs = request.GET.get("needs") == "1" and user_sees_needs(request.user, event)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    registrations = list(
+        selectors.attendees(
+            event,
+            q=criteria.get("q", ""),
+            status=criteria.get("status", ""),
+            background=criteria.get("background", ""),
+            session=criteria.get("session") or None,
+            answer=criteria.get("answer") or None,
+            sort=criteria.get("sort") or "created_at",
+        )
+    )
     if show_needs:
         services.access_record(user=request.user, event=event, action=AccessLog.Action.VIEW_NEEDS)
+    for registration in registrations:
+        registration.answer_rows = selectors.answer_rows(
+            registration.answers.all(), with_sensitive=show_needs
+        )
     context = {
         "event": event,
         "filters": filters,
         "registrations": registrations,
+        "has_questions": bool(questions),
         "waitlist": selectors.waitlist(event),
         "counts": selectors.event_counts(event),
         "show_needs": show_needs,
-        "may_see_needs": user_sees_needs(request.user, event),
+        "may_see_needs": may_see_needs,
     }
     template = "events/organiser/attendee_list.html"
     if request.htmx:
