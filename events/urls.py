@@ -3,6 +3,7 @@ from django.urls import path
 import zorgzaam.converters  # noqa: F401  (the "token" converter)
 
 from .views import attendees, checkin, door, organiser, public
+from .views import questions as question_views
 
 app_name = "events"
 
@@ -143,4 +144,24 @@ urlpatterns = [
     ),
     path("organisatie/evenementen/<slug:slug>/bericht/", organiser.message_compose, name="message"),
     path("organisatie/evenementen/<slug:slug>/inzicht/", organiser.insight, name="insight"),
+    path(
+        "organisatie/evenementen/<slug:slug>/vragen/",
+        question_views.question_list,
+        name="questions",
+    ),
+    path(
+        "organisatie/evenementen/<slug:slug>/vragen/nieuw/",
+        question_views.question_create,
+        name="question_create",
+    ),
+    path(
+        "organisatie/evenementen/<slug:slug>/vragen/<int:pk>/",
+        question_views.question_edit,
+        name="question_edit",
+    ),
+    path(
+        "organisatie/evenementen/<slug:slug>/vragen/<int:pk>/verwijderen/",
+        question_views.question_delete,
+        name="question_delete",
+    ),
 ]

@@ -190,6 +190,8 @@ def world(db, make_user, make_organisation, make_member, make_event):
             "events:door_link_revoke": link.pk,
             "events:door_link_qr": link.pk,
             "events:cohost_remove": people["cohost"].pk,
+            "events:question_edit": event.questions.create(label="Dieet", kind="short_text").pk,
+            "events:question_delete": event.questions.get(label="Dieet").pk,
             "organisations:invitation_action": invitation.pk,
             "organisations:member_action": team.memberships.get(user=people["door"]).pk,
             "organisations:request_action": request.pk,
