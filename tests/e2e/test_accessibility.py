@@ -47,8 +47,13 @@ def demo(site):
     organiser = User.objects.create_user("a11y", password="a11y-wachtwoord-123")
     event = Event.objects.get(slug="bestuurdersevent-krachtige-kernen")
     Membership.objects.create(organisation=event.organisation, user=organiser, role=Role.OWNER)
+    vraagstuk = event.questions.get()  # seed_demo's required choice of a vraagstuk
     registration = services.registration_create(
-        event=event, name="Fatima El Amrani", email="fatima@example.org", party_size=2
+        event=event,
+        name="Fatima El Amrani",
+        email="fatima@example.org",
+        party_size=2,
+        answers=[services.AnswerValue(vraagstuk, choices=[vraagstuk.choices.first()])],
     ).registration
     coordinator = User.objects.create_user("a11y-coordinator", password="a11y-wachtwoord-456")
     coordinator.groups.add(Group.objects.get(name=COORDINATORS))
@@ -152,6 +157,10 @@ def organiser_pages(demo) -> list[str]:
         base + "inzicht/",
         base + "kopieren/",
         base + "annuleren/",
+        base + "vragen/",
+        base + "vragen/nieuw/",
+        base + f"vragen/{demo['event'].questions.first().pk}/",
+        base + f"vragen/{demo['event'].questions.first().pk}/verwijderen/",
         f"/organisatie/organisaties/{demo['event'].organisation.slug}/",
         f"/organisatie/organisaties/{demo['event'].organisation.slug}/bewerken/",
         "/accounts/profiel/",
