@@ -65,6 +65,10 @@ class QuestionsMixin:
     def add_question_fields(self, event: Event, *, places_left: dict | None = None) -> None:
         self.questions = list(event.questions.all())
         self.places_left = places_left or {}
+        # The "show only if" answer, from the choices already read (no query per question).
+        choices = {c.pk: c for q in self.questions for c in q.choices.all()}
+        for question in self.questions:
+            question.condition = choices.get(question.show_if_id)
         for question in self.questions:
             self.fields[self.question_field_name(question)] = self._question_field(question)
 

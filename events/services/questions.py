@@ -82,14 +82,19 @@ def answers_save(*, registration: Registration, answers: Iterable[AnswerValue]) 
         Answer.choices.through.objects.bulk_create(links)
 
 
-def places_left_per_choice(event: Event) -> dict[int, int]:
-    """{choice id: places left} for the answers of this meeting that have a limit."""
-    limited = QuestionChoice.objects.filter(question__event=event, capacity__isnull=False)
+def places_left_per_choice(event: Event, limited=None) -> dict[int, int]:
+    """{choice id: places left} for the answers of this meeting that have a limit.
+
+    `limited`: those answers when the caller has read them already (one query less).
+    """
+    if limited is None:
+        limited = QuestionChoice.objects.filter(question__event=event, capacity__isnull=False)
+    limited = list(limited)
     taken = dict(
         Registration.objects.filter(
             event=event,
             status=Registration.Status.CONFIRMED,
-            answers__choices__in=limited,
+            answers__choices__in=[c.pk for c in limited],
         )
         .values_list("answers__choices")
         .annotate(total=Sum("party_size"))

@@ -100,12 +100,13 @@ def event_detail(request, slug):
 
 def _places_left(event: Event) -> dict[int, int]:
     """Places left per answer with a limit; no query when no answer has one."""
-    limited = any(
-        choice.capacity is not None
+    limited = [
+        choice
         for question in event.questions.all()
         for choice in question.choices.all()
-    )
-    return services.places_left_per_choice(event) if limited else {}
+        if choice.capacity is not None
+    ]
+    return services.places_left_per_choice(event, limited) if limited else {}
 
 
 def _register(request, event: Event, form: RegistrationForm):

@@ -157,3 +157,21 @@ def test_questions_add_no_statement_under_the_lock_when_no_answer_has_a_limit(
         post(client, event, **{f"question_{workshop['which'].pk}": workshop["large"].pk})
     sums = [q["sql"] for q in queries if "SUM(" in q["sql"]]
     assert len(sums) == 1  # the meeting's own places; no count per answer
+
+
+def test_the_page_reads_conditional_questions_in_a_fixed_number_of_queries(
+    client, event, workshop, django_assert_max_num_queries
+):
+    for n in range(5):
+        Question.objects.create(
+            event=event,
+            position=10 + n,
+            label=f"Extra {n}",
+            kind="short_text",
+            show_if=workshop["yes"],
+        )
+    # The event with its confirmed count, programme, hosts, questions, their answers to
+    # choose, and the places taken per limited answer: none per question.
+    with django_assert_max_num_queries(6):
+        page = client.get(event.get_absolute_url()).content.decode()
+    assert page.count(f'data-show-if-value="{workshop["yes"].pk}"') == 6
