@@ -7,12 +7,14 @@ from .models import (
     Answer,
     DoorLink,
     Event,
+    Follower,
     OrganiserMessage,
     OutgoingEmail,
     ProgrammeItem,
     Question,
     QuestionChoice,
     Registration,
+    Series,
 )
 
 
@@ -28,9 +30,27 @@ class EventAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "starts_at"
     list_select_related = ["organisation"]
-    list_filter = ["status", "organisation", "venue_city", "free_entry"]
+    list_filter = ["status", "organisation", "series", "venue_city", "free_entry"]
     filter_horizontal = ["organisers", "hosts"]
     inlines = [ProgrammeItemInline]
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "organisation"]
+    list_filter = ["organisation"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(Follower)
+class FollowerAdmin(SuperuserOnlyAdmin):
+    list_display = ["email", "organisation", "series", "created_at", "confirmed_at"]
+    list_filter = ["organisation"]
+    search_fields = ["email"]
+    # The token confirms and ends the following: never shown.
+    exclude = ["token"]
+    readonly_fields = ["created_at", "confirmation_sent_at", "confirmed_at"]
 
 
 @admin.register(ProgrammeItem)

@@ -20,6 +20,37 @@ def new_ticket_code() -> str:
     return secrets.token_urlsafe(16)
 
 
+class Series(models.Model):
+    """Meetings an organisation groups: a tour of visits, a yearly edition."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="series",
+        verbose_name=_("organisation"),
+    )
+    title = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name in the web address"), max_length=100, unique=True)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("series")
+        verbose_name_plural = _("series")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:series", kwargs={"slug": self.slug})
+
+    @property
+    def absolute_url(self) -> str:
+        return f"{settings.SITE_URL}{self.get_absolute_url()}"
+
+
 class Event(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -59,6 +90,19 @@ class Event(models.Model):
         on_delete=models.PROTECT,
         related_name="events",
         verbose_name=_("organisation"),
+    )
+    series = models.ForeignKey(
+        Series,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("series"),
+    )
+    # When the followers of the organisation and the series were told of this meeting
+    # (once, after it was first published).
+    followers_notified_at = models.DateTimeField(
+        _("followers told"), null=True, blank=True, editable=False
     )
     # Co-hosts: organisers from another organisation, with the rights of this
     # organisation's organisers for this one meeting.
@@ -589,3 +633,55 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_action_display()} {self.event}"
+
+
+def new_follower_token() -> str:
+    """256 random bits: the link that confirms following, and later ends it."""
+    return secrets.token_urlsafe(32)
+
+
+class Follower(models.Model):
+    """Someone who asked to hear of new meetings of an organisation or one of its series.
+
+    Nothing but the confirmation email is sent before `confirmed_at` is set (double
+    opt-in); unsubscribing deletes the row.
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="followers",
+        verbose_name=_("organisation"),
+    )
+    series = models.ForeignKey(
+        Series,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="followers",
+        verbose_name=_("series"),
+        help_text=_("Empty: every meeting of the organisation."),
+    )
+    email = models.EmailField(_("email address"), max_length=254)
+    language = models.CharField(_("language"), max_length=10, default="nl")
+    token = models.CharField(max_length=64, unique=True, default=new_follower_token)
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    confirmation_sent_at = models.DateTimeField(_("confirmation sent"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "organisation",
+                condition=Q(series__isnull=True),
+                name="follower_one_per_organisation",
+            ),
+            models.UniqueConstraint(Lower("email"), "series", name="follower_one_per_series"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email

@@ -59,7 +59,7 @@ def event_public(slug: str) -> Event:
     """One public event with its programme and hosts; raises Event.DoesNotExist."""
     return (
         events_public()
-        .select_related("organisation")
+        .select_related("organisation", "series")
         .prefetch_related("programme", "hosts", "questions__choices")
         .get(slug=slug)
     )
@@ -415,4 +415,39 @@ def dashboard_groups(user, *, past_limit: int = 10) -> list[DashboardGroup]:
     return sorted(
         groups.values(),
         key=lambda g: (g.organisation is None, g.organisation.name if g.organisation else ""),
+    )
+
+
+def series_meetings(series, *, past_limit: int = 20) -> tuple[list, list]:
+    """Upcoming and past public meetings of one series, in two queries."""
+    events = events_public().filter(series=series).select_related("organisation")
+    now = timezone.now()
+    upcoming = list(events.filter(ends_at__gte=now))
+    past = list(events.filter(ends_at__lt=now).order_by("-starts_at")[:past_limit])
+    return upcoming, past
+
+
+def series_feed_events(series) -> QuerySet[Event]:
+    """The series' meetings for its calendar feed: the coming ones and the last year."""
+    since = timezone.now() - timedelta(days=365)
+    return (
+        Event.objects.filter(series=series, ends_at__gte=since)
+        .exclude(status=Event.Status.DRAFT)
+        .order_by("starts_at")
+    )
+
+
+def series_next_event(event: Event) -> Event | None:
+    """The next published meeting of this meeting's series after it, if any."""
+    if event.series_id is None:
+        return None
+    return (
+        Event.objects.filter(
+            series_id=event.series_id,
+            status=Event.Status.PUBLISHED,
+            starts_at__gt=event.starts_at,
+            ends_at__gte=timezone.now(),
+        )
+        .order_by("starts_at")
+        .first()
     )

@@ -2,7 +2,7 @@ from django.urls import path
 
 import zorgzaam.converters  # noqa: F401  (the "token" converter)
 
-from .views import attendees, checkin, door, organiser, public
+from .views import attendees, checkin, door, organiser, public, series
 from .views import questions as question_views
 
 app_name = "events"
@@ -41,6 +41,8 @@ urlpatterns = [
         public.organisation_ics,
         name="organisation_ics",
     ),
+    path("reeksen/<slug:slug>/", series.series_detail, name="series"),
+    path("reeksen/<slug:slug>/agenda.ics", series.series_ics, name="series_ics"),
     # Door links: one meeting's check-in on a volunteer's phone, without an account
     path("deur/<token:token>/", checkin.door_page, name="door"),
     path("deur/<token:token>/scan/", checkin.door_scan, name="door_scan"),

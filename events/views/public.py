@@ -93,6 +93,7 @@ def event_detail(request, slug):
             "closed_message": CLOSED_MESSAGES[state]() if state != "open" else "",
             "seats_left": event.seats_left(event.confirmed),
             "json_ld_text": _json_ld(event),
+            "next_in_series": selectors.series_next_event(event),
         },
         status=status,
     )
@@ -178,8 +179,28 @@ def _json_ld(event: Event) -> str:
         },
         "isAccessibleForFree": event.free_entry,
         "inLanguage": event.languages,
-        "organizer": [{"@type": "Organization", "name": h.name} for h in event.hosts.all()],
+        "organizer": [
+            {
+                "@type": "Organization",
+                "name": event.organisation.name,
+                "url": event.organisation.absolute_url,
+            }
+        ]
+        + [
+            {
+                "@type": "Organization",
+                "name": h.name,
+                "url": settings.SITE_URL + h.get_absolute_url(),
+            }
+            for h in event.hosts.all()
+        ],
     }
+    if event.series_id:
+        data["superEvent"] = {
+            "@type": "EventSeries",
+            "name": event.series.title,
+            "url": event.series.absolute_url,
+        }
     text = json.dumps(data, ensure_ascii=False)
     for char, escape in (("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026")):
         text = text.replace(char, escape)
