@@ -331,6 +331,7 @@ class EventForm(forms.ModelForm):
         model = Event
         fields = [
             "organisation",
+            "series",
             "title",
             "slug",
             "summary",
@@ -378,6 +379,7 @@ class EventForm(forms.ModelForm):
             field.queryset = organisations.order_by("name")
             field.empty_label = None if len(field.queryset) == 1 else "—"
             field.help_text = _("The meeting belongs to this organisation and its team.")
+        self._series_choices(organisations)
 
         # Real, published initiatives only; a catalogue of thousands stays a short list.
         chosen = self.instance.hosts.all() if self.instance.pk else Initiative.objects.none()
@@ -388,8 +390,29 @@ class EventForm(forms.ModelForm):
         )
         self.fields["hosts"].required = False
 
+    def _series_choices(self, organisations):
+        """The series of the meeting's organisation (or of those it may be made for)."""
+        from .models import Series
+
+        field = self.fields["series"]
+        if organisations is None:
+            field.queryset = Series.objects.filter(organisation_id=self.instance.organisation_id)
+        else:
+            field.queryset = Series.objects.filter(organisation__in=organisations)
+        field.queryset = field.queryset.select_related("organisation").order_by("title")
+        field.required = False
+        field.empty_label = _("— not part of a series —")
+        field.help_text = _(
+            "Optional. A series groups meetings, such as a tour or a yearly meeting."
+        )
+        if organisations is not None and len({s.organisation_id for s in field.queryset}) > 1:
+            field.label_from_instance = lambda s: f"{s.title} ({s.organisation.name})"
+
     def clean(self):
         data = super().clean()
+        series, organisation = data.get("series"), data.get("organisation")
+        if series and organisation and series.organisation_id != organisation.pk:
+            self.add_error("series", _("This series belongs to another organisation."))
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The meeting must end after it starts."))

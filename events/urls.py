@@ -49,6 +49,16 @@ urlpatterns = [
     path("deur/<token:token>/ongedaan/", checkin.door_undo, name="door_undo"),
     path("deur/<token:token>/stand/", checkin.door_counts, name="door_counts"),
     # Organiser area
+    path(
+        "organisatie/organisaties/<slug:slug>/reeksen/",
+        series.series_manage,
+        name="series_manage",
+    ),
+    path(
+        "organisatie/organisaties/<slug:slug>/reeksen/<slug:series>/",
+        series.series_edit,
+        name="series_edit",
+    ),
     path("organisatie/", organiser.dashboard, name="dashboard"),
     path("organisatie/evenementen/nieuw/", organiser.event_create, name="organiser_create"),
     path("organisatie/evenementen/<slug:slug>/", organiser.event_overview, name="organiser_event"),

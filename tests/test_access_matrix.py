@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from events import services
-from events.models import DoorLink
+from events.models import DoorLink, Series
 from organisations import services as team_services
 from organisations.models import Role
 from organisations.permissions import CHECK_IN, EVENTS, TEAM
@@ -57,6 +57,16 @@ EXPECTED = {
     ("organisation", TEAM): {
         "owner": ALLOWED,
         "organiser": FORBIDDEN,
+        "door": FORBIDDEN,
+        "other_team": NOT_FOUND,
+        "cohost": NOT_FOUND,
+        "coordinator": NOT_FOUND,
+        "superuser": ALLOWED,
+        **LOGGED_OUT,
+    },
+    ("organisation", EVENTS): {
+        "owner": ALLOWED,
+        "organiser": ALLOWED,
         "door": FORBIDDEN,
         "other_team": NOT_FOUND,
         "cohost": NOT_FOUND,
@@ -176,6 +186,7 @@ def world(db, make_user, make_organisation, make_member, make_event):
     return {
         "event": event,
         "team": team,
+        "series": Series.objects.create(organisation=team, title="Buurtbezoeken", slug="bezoeken"),
         "people": people,
         "registration": registration,
         "links": {
@@ -222,6 +233,8 @@ def _url(world, name, params, route, token):
             kwargs["action"] = ACTIONS[name]
         elif param == "layout":
             kwargs["layout"] = LAYOUTS[name]
+        elif param == "series":
+            kwargs["series"] = world["series"].slug
         else:
             raise AssertionError(f"{route}: give the matrix a sample value for <{param}>")
     return reverse(name, kwargs=kwargs)

@@ -1,4 +1,5 @@
 from django.core.management import call_command
+from django.utils import timezone
 
 from events.models import Event, ProgrammeItem, QuestionChoice
 from initiatives.models import Initiative
@@ -48,7 +49,7 @@ def test_seed_demo_loads_the_three_seed_events_and_is_idempotent(db, client):
         assert Initiative.objects.filter(slug=slug).exists()
 
     home = client.get("/")
-    for event in Event.objects.all():
+    for event in Event.objects.filter(ends_at__gte=timezone.now()):
         assert event.title in home.text
 
 
@@ -60,6 +61,7 @@ def test_seed_demo_gives_each_meeting_its_organisation_and_the_demo_owner_a_team
     call_command("seed_demo", verbosity=0)
     expected = {
         "zorgzame-gemeenschappen": "zorgzaam-nieuw-west",
+        "aftrap-het-8ste-werk-kampen": "zorgvrijstaat",
         "meetup-zorgvrijstaat": "zorgvrijstaat",
         "bestuurdersevent-krachtige-kernen": "zorgalliantie",
     }
@@ -87,4 +89,25 @@ def test_seed_demo_makes_no_logins_in_production(db, settings):
     settings.DEBUG = False
     call_command("seed_demo", verbosity=0)
     assert not User.objects.exists()
-    assert Event.objects.filter(organisation__isnull=False).count() == 3
+    assert Event.objects.filter(organisation__isnull=False).count() == 4
+
+
+def test_seed_demo_series_of_visits_with_kampen_past_and_zorgvrijstaat_coming(db, client):
+    """Contract: the series bezoeken-zorgzame-buurten, the meet-up in it, Kampen before it."""
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    from events.models import Series
+
+    series = Series.objects.get(slug="bezoeken-zorgzame-buurten")
+    assert series.organisation.slug == "zorgvrijstaat"
+    kampen, meetup = series.events.order_by("starts_at")
+    assert (kampen.slug, meetup.slug) == ("aftrap-het-8ste-werk-kampen", "meetup-zorgvrijstaat")
+    assert kampen.ends_at < timezone.now() < meetup.starts_at
+    assert kampen.venue_city == "Kampen" and [h.slug for h in kampen.hosts.all()] == [
+        "het-8ste-werk"
+    ]
+    page = client.get("/reeksen/bezoeken-zorgzame-buurten/")
+    assert page.status_code == 200
+    upcoming, past = page.context["upcoming"], page.context["past"]
+    assert [e.slug for e in upcoming] == ["meetup-zorgvrijstaat"]
+    assert [e.slug for e in past] == ["aftrap-het-8ste-werk-kampen"]

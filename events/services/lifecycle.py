@@ -111,8 +111,8 @@ def event_duplicate(
     slug: str,
     title: str | None = None,
 ) -> Event:
-    """A copy as a draft on a new date: same organisation, co-organisers, hosts and
-    programme; nobody is registered."""
+    """A copy as a draft on a new date: same organisation, series, co-organisers, hosts,
+    programme and sign-up questions; nobody is registered."""
     try:
         with transaction.atomic():
             shift = starts_at - event.starts_at
@@ -138,11 +138,38 @@ def event_duplicate(
                 item.id = None
                 item.event = copy
                 item.save()
+            _questions_copy(event, copy)
             return copy
     except IntegrityError:
         if Event.objects.filter(slug=slug).exists():
             raise EventError("slug_taken") from None
         raise
+
+
+def _questions_copy(event: Event, copy: Event) -> None:
+    """The questions and their answers to choose, each 'show only if' pointing at the copy's."""
+    questions = list(event.questions.prefetch_related("choices").order_by("position", "pk"))
+    choice_copies = {}
+    conditions = []
+    for question in questions:
+        choices = list(question.choices.all())
+        condition = question.show_if_id
+        question.pk = question.id = None
+        question.event = copy
+        question.show_if = None
+        question.save()
+        for choice in choices:
+            old_pk = choice.pk
+            choice.pk = choice.id = None
+            choice.question = question
+            choice.save()
+            choice_copies[old_pk] = choice
+        if condition is not None:
+            conditions.append((question, condition))
+    for question, condition in conditions:
+        if condition in choice_copies:
+            question.show_if = choice_copies[condition]
+            question.save(update_fields=["show_if"])
 
 
 def event_cancel(*, event: Event) -> int:

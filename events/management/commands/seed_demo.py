@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from events.models import Event, ProgrammeItem, Question, QuestionChoice
+from events.models import Event, ProgrammeItem, Question, QuestionChoice, Series
 from initiatives.models import Approach, Initiative, InitiativeType, Municipality
 from initiatives.services import initiative_index
 from organisations.models import INVITATION_VALID_FOR, Invitation, Membership, Organisation, Role
@@ -185,9 +185,32 @@ ORGANISATIONS = [
 ]
 EVENT_ORGANISATION = {
     "zorgzame-gemeenschappen": "zorgzaam-nieuw-west",
+    "aftrap-het-8ste-werk-kampen": "zorgvrijstaat",
     "meetup-zorgvrijstaat": "zorgvrijstaat",
     "bestuurdersevent-krachtige-kernen": "zorgalliantie",
 }
+
+
+# The visits to places in the country where people work on caring neighbourhoods (seed:
+# "In 2023 bezoeken we heel verschillende plekken in het land ... Dit voorjaar was de aftrap
+# bij burgerinitiatief Het 8ste Werk in Kampen. 19 juni vervolgen we bij Zorgvrijstaat").
+SERIES = {
+    "slug": "bezoeken-zorgzame-buurten",
+    "organisation": "zorgvrijstaat",
+    "title": "Bezoeken aan zorgzame buurten",
+    "description": "We bezoeken heel verschillende plekken in het land waar mensen werken "
+    "aan zorgzame buurten: plekken waar burgerinitiatieven, zorgprofessionals en anderen "
+    "elkaar versterken en waar de lokale zeggenschap vernieuwd wordt. De aftrap was bij "
+    "burgerinitiatief Het 8ste Werk in Kampen; daarna vervolgen we het gesprek bij "
+    "Zorgvrijstaat in Rotterdam, zonder dat het bij alleen praten blijft.",
+}
+EVENT_SERIES = {"aftrap-het-8ste-werk-kampen", "meetup-zorgvrijstaat"}
+
+
+def last_spring_day(today: date) -> date:
+    """The most recent 20 April before today: the visit that opened the series."""
+    candidate = date(today.year, 4, 20)
+    return candidate if candidate < today else date(today.year - 1, 4, 20)
 
 
 def seed_organisation(spec: dict, initiatives: dict[str, Initiative]) -> Organisation:
@@ -203,7 +226,30 @@ def events_spec(today: date) -> list[dict]:
     ru_pare = next_occurrence(10, 1, today)
     wijkpaleis = next_occurrence(6, 19, today)
     bestuurders = next_occurrence(11, 2, today)
+    kampen = last_spring_day(today)
     return [
+        {
+            "slug": "aftrap-het-8ste-werk-kampen",
+            "title": "Aftrap bezoeken aan zorgzame buurten – Het 8ste Werk",
+            "summary": "De eerste van de bezoeken aan plekken in het land waar mensen werken "
+            "aan zorgzame buurten: bij burgerinitiatief Het 8ste Werk in Kampen.",
+            "description": (
+                "We bezoeken plekken in het land waar de lokale zeggenschap vernieuwd wordt: "
+                "plekken waar burgerinitiatieven, zorgprofessionals en anderen elkaar "
+                "versterken. De aftrap is bij burgerinitiatief Het 8ste Werk in Kampen.\n\n"
+                "Let op: de datum en tijden van dit bezoek zijn een aanname voor de demo; "
+                "de bron zegt alleen dat de aftrap in het voorjaar was."
+            ),
+            "starts_at": aware(kampen, 14),
+            "ends_at": aware(kampen, 17),
+            "venue_name": "Het 8ste Werk",
+            "venue_street": "",
+            "venue_city": "Kampen",
+            "capacity": 40,
+            "free_entry": True,
+            "hosts": ["het-8ste-werk"],
+            "programme": [],
+        },
         {
             "slug": "zorgzame-gemeenschappen",
             "title": "Zorgzame Gemeenschappen",
@@ -419,6 +465,15 @@ class Command(BaseCommand):
             organiser, coordinator = self._demo_users()
             self._demo_teams(organiser, organisations)
 
+        series_spec = dict(SERIES)
+        series, _ = Series.objects.update_or_create(
+            slug=series_spec.pop("slug"),
+            defaults={
+                **series_spec,
+                "organisation": organisations[series_spec.pop("organisation")],
+            },
+        )
+
         today = timezone.localdate()
         for spec in events_spec(today):
             spec = dict(spec)
@@ -430,6 +485,7 @@ class Command(BaseCommand):
                 defaults={
                     **spec,
                     "organisation": organisations[EVENT_ORGANISATION[slug]],
+                    "series": series if slug in EVENT_SERIES else None,
                     "status": Event.Status.PUBLISHED,
                     "languages": "nl",
                 },
