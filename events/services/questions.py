@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from ..models import Answer, Event, Question, QuestionChoice, Registration
 from .errors import RegistrationError
@@ -57,6 +57,29 @@ def choices_fit(answers: Iterable[AnswerValue], party_size: int, exclude_pk=None
             if _people_with_choice(choice, exclude_pk) + party_size > choice.capacity:
                 return False
     return True
+
+
+def confirmed_places(event: Event, choices: Iterable[QuestionChoice]) -> tuple[int, dict[int, int]]:
+    """People with a place, and of them those who chose each of `choices`: one statement.
+
+    Signing up counts the places of the meeting and of its limited answers under the lock;
+    one aggregate instead of one per answer keeps the lock short.
+    """
+    links = Answer.choices.through.objects
+    sums = {
+        f"choice_{choice.pk}": Sum(
+            "party_size",
+            filter=Q(
+                pk__in=links.filter(questionchoice_id=choice.pk).values("answer__registration")
+            ),
+            default=0,
+        )
+        for choice in choices
+    }
+    totals = Registration.objects.filter(
+        event_id=event.pk, status=Registration.Status.CONFIRMED
+    ).aggregate(total=Sum("party_size", default=0), **sums)
+    return totals.pop("total"), {int(key[7:]): value for key, value in totals.items()}
 
 
 def answers_save(*, registration: Registration, answers: Iterable[AnswerValue]) -> None:

@@ -14,7 +14,7 @@ from ..models import Event, OutgoingEmail, ProgrammeItem, Registration
 from .errors import RegistrationError
 from .locking import lock_event, lock_event_for_signup
 from .mail import email_queue
-from .questions import AnswerValue, answers_check, answers_save, choices_fit
+from .questions import AnswerValue, answers_check, answers_save, choices_fit, confirmed_places
 from .seats import check_party_size, check_sessions, sessions_fit
 from .waitlist import waitlist_promote
 
@@ -64,11 +64,18 @@ def registration_create(
             event = lock_event_for_signup(event)
             _check_signup_state(event, added_by)
             check_party_size(event, party_size)
-            seats_left = event.seats_left()
+            # The meeting's places and those of any chosen answer with a limit, counted
+            # in one statement (the lock is held while counting).
+            limited = [c for a in answers for c in a.choices if c.capacity is not None]
+            if limited:
+                people, per_choice = confirmed_places(event, limited)
+                seats_left = event.seats_left(people)
+            else:
+                seats_left = event.seats_left()
             fits = seats_left is None or party_size <= seats_left
             if fits and not sessions_fit(chosen, party_size):
                 raise RegistrationError("session_full")
-            if fits and not choices_fit(answers, party_size):
+            if fits and any(per_choice[c.pk] + party_size > c.capacity for c in limited):
                 raise RegistrationError("choice_full")
             now = timezone.now()
             registration = Registration.objects.create(

@@ -2,10 +2,11 @@
 
 from django.db import transaction
 
-from ..models import Event, OutgoingEmail, Registration
+from ..models import Answer, Event, OutgoingEmail, Registration
 from .errors import RegistrationError
 from .locking import lock_event
 from .mail import email_queue
+from .questions import confirmed_places
 from .seats import sessions_fit
 
 
@@ -38,6 +39,7 @@ def waitlist_promote(*, event: Event) -> list[Registration]:
         ]
         if full:
             registration.sessions.remove(*full)
+        _drop_full_choices(event, registration)
         registration.status = Registration.Status.CONFIRMED
         registration.waitlisted_at = None
         registration.save(update_fields=["status", "waitlisted_at", "updated_at"])
@@ -48,6 +50,27 @@ def waitlist_promote(*, event: Event) -> list[Registration]:
             if seats_left == 0:
                 break
     return promoted
+
+
+def _drop_full_choices(event: Event, registration: Registration) -> None:
+    """Like a full session: a chosen answer whose places ran out is dropped, not the place."""
+    links = Answer.choices.through.objects.filter(
+        answer__registration=registration, questionchoice__capacity__isnull=False
+    ).select_related("questionchoice")
+    links = list(links)
+    if not links:
+        return
+    _, taken = confirmed_places(event, [link.questionchoice for link in links])
+    full = [
+        link.pk
+        for link in links
+        if taken[link.questionchoice_id] + registration.party_size > link.questionchoice.capacity
+    ]
+    if full:
+        Answer.choices.through.objects.filter(pk__in=full).delete()
+        Answer.objects.filter(
+            registration=registration, choices__isnull=True, text="", number__isnull=True
+        ).delete()
 
 
 def waitlist_confirm(*, registration: Registration, override: bool = False) -> Registration:

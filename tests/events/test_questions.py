@@ -175,3 +175,58 @@ def test_the_page_reads_conditional_questions_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(6):
         page = client.get(event.get_absolute_url()).content.decode()
     assert page.count(f'data-show-if-value="{workshop["yes"].pk}"') == 6
+
+
+def test_a_limited_answer_is_counted_with_the_places_in_one_statement(client, event, workshop):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = post(client, event, **{f"question_{workshop['which'].pk}": workshop["small"].pk})
+    assert response.status_code == 302
+    sums = [q["sql"] for q in queries if "SUM(" in q["sql"]]
+    assert len(sums) == 1  # the meeting's places and the workshop's, together
+
+
+def test_promotion_from_the_waiting_list_drops_an_answer_that_filled_up(event, workshop):
+    """Like a full session: the place at the meeting matters more than the workshop."""
+    event.capacity = 2
+    event.save()
+
+    def sign_up(n, choice):
+        return services.registration_create(
+            event=event,
+            name=f"P{n}",
+            email=f"p{n}@example.org",
+            answers=[services.AnswerValue(workshop["which"], choices=[choice])],
+        ).registration
+
+    first = sign_up(0, workshop["small"])
+    sign_up(1, workshop["large"])
+    waiting_small = sign_up(2, workshop["small"])  # the meeting is full: waiting list
+    waiting_large = sign_up(3, workshop["large"])
+    assert waiting_small.status == waiting_large.status == "waitlist"
+    # Another sign-up fills the workshop's second place after a confirmed one cancels.
+    services.registration_cancel(registration=first)
+    waiting_small.refresh_from_db()
+    assert waiting_small.status == "confirmed"
+    assert list(waiting_small.answers.get().choices.all()) == [workshop["small"]]
+
+    QuestionChoice.objects.filter(pk=workshop["small"].pk).update(capacity=1)
+    services.registration_cancel(registration=Registration.objects.get(email="p1@example.org"))
+    waiting_large.refresh_from_db()
+    assert waiting_large.status == "confirmed"  # "Wandelen" has no limit: kept
+    assert list(waiting_large.answers.get().choices.all()) == [workshop["large"]]
+
+    # Now one waiting for the full "Moestuin" (1 place, taken) gets the place without it.
+    late = services.registration_create(
+        event=event,
+        name="P4",
+        email="p4@example.org",
+        answers=[services.AnswerValue(workshop["which"], choices=[workshop["small"]])],
+    ).registration
+    assert late.status == "waitlist"
+    services.registration_cancel(registration=waiting_large)
+    late.refresh_from_db()
+    assert late.status == "confirmed"
+    assert not late.answers.exists()  # the full answer dropped; they may choose another
