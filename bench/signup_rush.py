@@ -12,6 +12,10 @@ inserts one row (same server, middleware and database; see `bench/floor_wsgi.py`
 Reports places confirmed, waiting list, errors, sign-ups per second, latency, and the
 ratio to the floor.
 
+Then, in turn for `--rounds` rounds, the rush again on a meeting whose form asks three
+questions (a required choice whose answers have a place limit, a text, a yes/no); the
+median rate of each is compared.
+
 Then the same number of people sign up for a second meeting arriving at a steady
 `--rate` per second instead of in the same millisecond (a flyer shared in a group chat:
 people tap within seconds, not all at once): the latency a person sees at that rate.
@@ -19,6 +23,7 @@ people tap within seconds, not all at once): the latency a person sees at that r
 
 import argparse
 import re
+import statistics
 import threading
 import time
 import urllib.error
@@ -38,6 +43,7 @@ from common import (
 )
 
 SLUG = "bench-rush"
+REASONS = []  # the messages of the first error answer, to say why
 STEADY_SLUG = "bench-steady"
 QUESTIONS_SLUG = "bench-questions"
 
@@ -64,7 +70,7 @@ if {questions!r}:
         kind="one_choice", required=True)
     for n in range(6):
         QuestionChoice.objects.create(question=which, position=n, label=f"Vraagstuk {{n}}",
-            capacity=1000 if n == 0 else None)
+            capacity=50 if n < 2 else None)
     Question.objects.create(event=event, position=2, label="Dieet?", kind="short_text")
     Question.objects.create(event=event, position=3, label="Blijf je eten?", kind="yes_no")
     print("QUESTIONS", " ".join(str(q.pk) for q in event.questions.all()),
@@ -103,6 +109,7 @@ def rush(clients, prepare_client, send, rate=None):
     answer.
     """
     barrier = threading.Barrier(clients)
+    reasons = REASONS
     results = [None] * clients
     started = []
 
@@ -118,6 +125,11 @@ def rush(clients, prepare_client, send, rate=None):
             status = send(n, state)
         except urllib.error.HTTPError as error:
             status = error.code
+            if status >= 400 and not reasons:
+                body = error.read().decode(errors="replace")
+                reasons.extend(
+                    re.findall(r'class="[^"]*(?:alert|invalid-feedback)[^"]*"[^>]*>([^<]+)', body)
+                )
         except OSError as error:
             status = f"{type(error).__name__}"
         results[n] = (time.perf_counter() - t0, status, time.perf_counter())
@@ -129,7 +141,11 @@ def rush(clients, prepare_client, send, rate=None):
 
 
 def question_answers(env, slug):
-    """Form fields that answer the benchmark meeting's three questions."""
+    """Form fields that answer the benchmark meeting's three questions, per client.
+
+    Clients alternate between the two answers with a limit (50 places each), so every
+    confirmed sign-up has its answer's places counted under the lock: the worst case.
+    """
     out = manage(
         env,
         "shell",
@@ -137,16 +153,22 @@ def question_answers(env, slug):
         f"""
 from events.models import Question
 qs = list(Question.objects.filter(event__slug="{slug}").order_by("position"))
-print("QUESTIONS", qs[0].pk, qs[0].choices.order_by("position").first().pk, qs[1].pk, qs[2].pk)
+first, second = qs[0].choices.order_by("position")[:2]
+print("QUESTIONS", qs[0].pk, first.pk, second.pk, qs[1].pk, qs[2].pk)
 """,
         capture=True,
     )
-    which, choice, diet, stays = re.search(r"QUESTIONS (\d+) (\d+) (\d+) (\d+)", out).groups()
-    return {
-        f"question_{which}": choice,
-        f"question_{diet}": "vegetarisch",
-        f"question_{stays}": "yes",
-    }
+    found = re.search(r"QUESTIONS (\d+) (\d+) (\d+) (\d+) (\d+)", out).groups()
+    which, first, second, diet, stays = found
+
+    def answers(n):
+        return {
+            f"question_{which}": first if n % 2 else second,
+            f"question_{diet}": "vegetarisch",
+            f"question_{stays}": "yes",
+        }
+
+    return answers
 
 
 def signups(base, slug, clients, rate=None, extra=None):
@@ -164,7 +186,7 @@ def signups(base, slug, clients, rate=None, extra=None):
     def send(n, state):
         opener, token = state
         data = {"csrfmiddlewaretoken": token, "name": f"Bewoner {n}", "email": f"b{n}@example.org"}
-        data.update(extra or {})
+        data.update(extra(n) if extra else {})
         request = urllib.request.Request(
             url, data=urlencode(data).encode(), headers={"Referer": url}
         )
@@ -192,6 +214,9 @@ def check(env, slug, results, seats, clients):
         f"(expected {clients - seats}); registrations: {total}; errors: {len(errors)}"
         + (f" {sorted(set(map(str, errors)))}" if errors else "")
     )
+    if errors and REASONS:
+        print(f"  first error said: {' / '.join(r.strip() for r in REASONS)[:300]}")
+    REASONS.clear()
     return confirmed == seats and waiting == clients - seats and not errors
 
 
@@ -201,6 +226,9 @@ def main():
     parser.add_argument("--seats", type=int, default=90)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--rate", type=float, default=100, help="steady arrivals per second")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rushes without and with questions, in turn"
+    )
     parser.add_argument("--port", type=int, default=8767)
     args = parser.parse_args()
 
@@ -209,18 +237,23 @@ def main():
         f"Database: {database_label(env)}; gunicorn {args.workers} workers; {args.clients} clients"
     )
     prepare(env)
-    create_event(env, SLUG, args.seats)
+    rounds = range(1, args.rounds + 1)
+    for n in rounds:
+        create_event(env, f"{SLUG}-{n}", args.seats)
+        create_event(env, f"{QUESTIONS_SLUG}-{n}", args.seats, questions=True)
+    answers = {n: question_answers(env, f"{QUESTIONS_SLUG}-{n}") for n in rounds}
     create_event(env, STEADY_SLUG, args.seats)
-    create_event(env, QUESTIONS_SLUG, args.seats, questions=True)
-    answers = question_answers(env, QUESTIONS_SLUG)
     create_floor_table(env)
     server = start_gunicorn(env, args.port, workers=args.workers, app="floor_wsgi:application")
     base = f"http://127.0.0.1:{args.port}"
+    plain, asked = {}, {}
     try:
         raw_results, raw_wall = floor(base, args.clients, "/bench/raw/")
         floor_results, floor_wall = floor(base, args.clients)
-        results, wall = signups(base, SLUG, args.clients)
-        question_results, question_wall = signups(base, QUESTIONS_SLUG, args.clients, extra=answers)
+        # In turn, so a machine that gets busier or quieter during the run weighs on both.
+        for n in rounds:
+            plain[n] = signups(base, f"{SLUG}-{n}", args.clients)
+            asked[n] = signups(base, f"{QUESTIONS_SLUG}-{n}", args.clients, extra=answers[n])
         steady_results, steady_wall = signups(base, STEADY_SLUG, args.clients, args.rate)
     finally:
         stop(server)
@@ -233,19 +266,33 @@ def main():
 
     raw_rate = rate_of(raw_results, raw_wall, 204)
     floor_rate = rate_of(floor_results, floor_wall, 204)
-    rate = rate_of(results, wall, 302)
     print(f"bare WSGI insert (no Django): {raw_rate:.0f}/s; {latencies(raw_results)}")
     print(f"floor (minimal view, one insert): {floor_rate:.0f}/s; {latencies(floor_results)}")
-    print(f"sign-ups, all at once: {rate:.0f}/s in {wall:.2f}s; {latencies(results)}")
-    print(f"  ratio to floor: {rate / floor_rate:.2f}")
-    ok = check(env, SLUG, results, args.seats, args.clients)
-    question_rate = rate_of(question_results, question_wall, 302)
+    ok = True
+    plain_rates, asked_rates = [], []
+    for n in rounds:
+        results, wall = plain[n]
+        rate = rate_of(results, wall, 302)
+        plain_rates.append(rate)
+        print(
+            f"round {n}: sign-ups, all at once: {rate:.0f}/s in {wall:.2f}s; {latencies(results)}"
+        )
+        print(f"  ratio to floor: {rate / floor_rate:.2f}")
+        ok = check(env, f"{SLUG}-{n}", results, args.seats, args.clients) and ok
+        results, wall = asked[n]
+        question_rate = rate_of(results, wall, 302)
+        asked_rates.append(question_rate)
+        print(
+            f"round {n}: with three questions on the form: {question_rate:.0f}/s in "
+            f"{wall:.2f}s; {latencies(results)}"
+        )
+        print(f"  ratio to the rush without questions just before: {question_rate / rate:.2f}")
+        ok = check(env, f"{QUESTIONS_SLUG}-{n}", results, args.seats, args.clients) and ok
+    without, with_questions = statistics.median(plain_rates), statistics.median(asked_rates)
     print(
-        f"sign-ups with three questions on the form, all at once: {question_rate:.0f}/s in "
-        f"{question_wall:.2f}s; {latencies(question_results)}"
+        f"median of {args.rounds} rounds: {without:.0f}/s without questions, "
+        f"{with_questions:.0f}/s with three; ratio {with_questions / without:.2f}"
     )
-    print(f"  ratio to the rush without questions: {question_rate / rate:.2f}")
-    ok = check(env, QUESTIONS_SLUG, question_results, args.seats, args.clients) and ok
     steady_rate = rate_of(steady_results, steady_wall, 302)
     print(
         f"sign-ups arriving at {args.rate:.0f}/s: {steady_rate:.0f}/s answered; "
