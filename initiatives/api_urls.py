@@ -1,11 +1,9 @@
 from django.urls import path
 
-from . import api, openapi
+from . import api
 
-app_name = "api"
-
+# Included under /api/ in the site's "api" namespace (zorgzaam/urls.py).
 urlpatterns = [
-    path("openapi.json", openapi.openapi, name="openapi"),
     path("initiatieven/", api.initiatives_json, name="initiatives"),
     path("initiatieven/hsds/", api.initiatives_hsds, name="hsds"),
     path("initiatieven/<slug:slug>/", api.initiative_json, name="initiative"),

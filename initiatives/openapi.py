@@ -1,17 +1,34 @@
-"""The OpenAPI 3 document of the catalogue's read API, served at /api/openapi.json.
+"""The catalogue's part of the OpenAPI document served at /api/openapi.json.
 
 Its parameters come from the same list the views check (api.FILTER_PARAMETERS), so the
 document and the behaviour cannot drift apart; the HSDS schemas are embedded (hsds.py).
+The site puts the parts together (zorgzaam.api.openapi_document, zorgzaam/views.py).
 """
 
-from django.conf import settings
+from zorgzaam.api import (
+    ERROR_SCHEMA,
+    OPENAPI_BAD_REQUEST,
+    OPENAPI_UNAVAILABLE,
+    openapi_error,
+    openapi_json_content,
+    openapi_page_schema,
+)
 
 from . import hsds
-from .api import FILTER_PARAMETERS, SLUG_MAX_LENGTH, SLUG_PATTERN, _json, api_view
+from .api import FILTER_PARAMETERS, SLUG_MAX_LENGTH, SLUG_PATTERN
 from .models import Initiative
 
+DESCRIPTION = (
+    "**Initiatives** (`/api/initiatieven/`): published care-community initiatives in the "
+    "Netherlands. Contact details appear only with consent; entries waiting for review, "
+    "rejected or archived never appear.\n\n"
+    "The `Hsds…` schemas are the Human Services Data Specification 3.0: an Open Referral "
+    "resource (https://openreferral.org/), licensed CC BY-SA 4.0 "
+    "(https://creativecommons.org/licenses/by-sa/4.0/)."
+)
 
-def openapi_document() -> dict:
+
+def openapi_part() -> dict:
     term = {
         "type": "object",
         "properties": {"slug": {"type": "string"}, "name": {"type": "string"}},
@@ -81,54 +98,14 @@ def openapi_document() -> dict:
             "synthetic": {"type": "boolean", "description": "Generated test data"},
         },
     }
-    error = {
-        "type": "object",
-        "properties": {"error": {"type": "string", "description": "What went wrong"}},
-        "required": ["error"],
-    }
-    json_content = lambda ref: {"application/json": {"schema": {"$ref": ref}}}  # noqa: E731
-
-    def error_response(description: str) -> dict:
-        return {"description": description, "content": json_content("#/components/schemas/Error")}
-
-    bad_request = error_response(
-        "Bad parameter: a value breaks its schema, a single-valued parameter is repeated, "
-        "or the query has a NUL character or more than 1,000 fields"
-    )
-    unavailable = error_response("The database is unavailable or too slow; retry later")
     errors = {
-        "400": bad_request,
-        "404": error_response("Page out of range"),
-        "503": unavailable,
+        "400": OPENAPI_BAD_REQUEST,
+        "404": openapi_error("Page out of range"),
+        "503": OPENAPI_UNAVAILABLE,
     }
     return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Zorgzaam initiatieven API",
-            "version": "1.0.0",
-            "description": "Read-only open data: published care-community initiatives in the "
-            "Netherlands. Contact details appear only with consent; entries waiting for "
-            "review, rejected or archived never appear. Every error, on any /api/ URL, is "
-            'JSON: `{"error": "…"}`.\n\n'
-            "The `Hsds…` schemas are the Human Services Data Specification 3.0: an Open "
-            "Referral resource (https://openreferral.org/), licensed CC BY-SA 4.0 "
-            "(https://creativecommons.org/licenses/by-sa/4.0/).",
-        },
-        "servers": [{"url": settings.SITE_URL}],
+        "description": DESCRIPTION,
         "paths": {
-            "/api/openapi.json": {
-                "get": {
-                    "summary": "This document",
-                    "operationId": "getOpenApiDocument",
-                    "responses": {
-                        "200": {
-                            "description": "The OpenAPI 3.1 document of this API",
-                            "content": {"application/json": {"schema": {"type": "object"}}},
-                        },
-                        "400": bad_request,
-                    },
-                }
-            },
             "/api/initiatieven/": {
                 "get": {
                     "summary": "Published initiatives, filtered and paged",
@@ -137,7 +114,7 @@ def openapi_document() -> dict:
                     "responses": {
                         "200": {
                             "description": "A page of initiatives",
-                            "content": json_content("#/components/schemas/InitiativePage"),
+                            "content": openapi_json_content("#/components/schemas/InitiativePage"),
                         },
                         **errors,
                     },
@@ -162,14 +139,14 @@ def openapi_document() -> dict:
                     "responses": {
                         "200": {
                             "description": "The initiative",
-                            "content": json_content("#/components/schemas/Initiative"),
+                            "content": openapi_json_content("#/components/schemas/Initiative"),
                         },
-                        "400": bad_request,
-                        "404": error_response(
+                        "400": OPENAPI_BAD_REQUEST,
+                        "404": openapi_error(
                             "No published initiative with this slug (also for a value that "
                             "is not a slug)"
                         ),
-                        "503": unavailable,
+                        "503": OPENAPI_UNAVAILABLE,
                     },
                 }
             },
@@ -185,57 +162,34 @@ def openapi_document() -> dict:
                     "responses": {
                         "200": {
                             "description": "A page of HSDS services",
-                            "content": json_content("#/components/schemas/HsdsPage"),
+                            "content": openapi_json_content("#/components/schemas/HsdsPage"),
                         },
                         **errors,
                     },
                 }
             },
         },
-        "components": {
-            "schemas": {
-                **hsds.openapi_schemas(),
-                "Term": term,
-                "Initiative": initiative,
-                "Error": error,
-                "InitiativePage": {
-                    "type": "object",
-                    "properties": {
-                        "count": {"type": "integer"},
-                        "page": {"type": "integer"},
-                        "page_size": {"type": "integer"},
-                        "num_pages": {"type": "integer"},
-                        "next": nullable_string,
-                        "previous": nullable_string,
-                        "results": {
-                            "type": "array",
-                            "items": {"$ref": "#/components/schemas/Initiative"},
-                        },
+        "schemas": {
+            **hsds.openapi_schemas(),
+            "Term": term,
+            "Initiative": initiative,
+            "Error": ERROR_SCHEMA,
+            "InitiativePage": openapi_page_schema("#/components/schemas/Initiative"),
+            "HsdsPage": {
+                "type": "object",
+                "properties": {
+                    "total_items": {"type": "integer"},
+                    "total_pages": {"type": "integer"},
+                    "page_number": {"type": "integer"},
+                    "size": {"type": "integer"},
+                    "first_page": {"type": "boolean"},
+                    "last_page": {"type": "boolean"},
+                    "empty": {"type": "boolean"},
+                    "contents": {
+                        "type": "array",
+                        "items": {"$ref": "#/components/schemas/" + hsds.component_name("service")},
                     },
                 },
-                "HsdsPage": {
-                    "type": "object",
-                    "properties": {
-                        "total_items": {"type": "integer"},
-                        "total_pages": {"type": "integer"},
-                        "page_number": {"type": "integer"},
-                        "size": {"type": "integer"},
-                        "first_page": {"type": "boolean"},
-                        "last_page": {"type": "boolean"},
-                        "empty": {"type": "boolean"},
-                        "contents": {
-                            "type": "array",
-                            "items": {
-                                "$ref": "#/components/schemas/" + hsds.component_name("service")
-                            },
-                        },
-                    },
-                },
-            }
+            },
         },
     }
-
-
-@api_view
-def openapi(request):
-    return _json(openapi_document())

@@ -10,6 +10,7 @@ whether they are valid.
 
 import json
 import re
+from datetime import date
 from urllib.parse import quote, quote_from_bytes, unquote
 
 import pytest
@@ -20,15 +21,26 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from events.models import Event, Series
 from initiatives import services
 from initiatives.models import Activity, Initiative, InitiativeType, Municipality
-from initiatives.openapi import openapi_document
+from zorgzaam.views import openapi_document
 
 # Read at import to name the cases; the first test checks it is the one the app serves.
 DOCUMENT = openapi_document()
-SLUG = "zorgcooperatie-fuzz"
-# Values that find something: the detail's slug and facet values the data below has.
-KNOWN_SLUGS = [SLUG, "zorgcooperatie", "maaltijden", "drenthe", "amsterdam", "hoogeveen"]
+SLUG = "zorgcooperatie-fuzz"  # an initiative's and a meeting's, so both details answer
+# Values that find something: the detail's slug and the filter values the data below has.
+KNOWN_SLUGS = [
+    SLUG,
+    "zorgcooperatie",
+    "maaltijden",
+    "drenthe",
+    "amsterdam",
+    "hoogeveen",
+    "fuzz-organisatie",
+    "fuzz-reeks",
+    "Rotterdam",
+]
 MIS_ENCODED = [
     "%FF",  # not UTF-8 at all
     "%00",  # NUL
@@ -103,6 +115,7 @@ def _scalar_values(schema: dict) -> st.SearchStrategy[str]:
         st.sampled_from(ODD_NUMBERS).map(_encoded),
         st.from_regex(r"[-a-z0-9_]{1,30}", fullmatch=True),
         st.sampled_from(KNOWN_SLUGS),
+        st.dates().map(date.isoformat),  # for the date filters, at both ends of the calendar
     ]
     if schema.get("type") == "integer":
         low, high = schema["minimum"], schema["maximum"]
@@ -196,6 +209,18 @@ def initiatives(db):
     return made
 
 
+@pytest.fixture
+def meetings(make_event, make_organisation):
+    """Meetings for the events API: in a series, cancelled, full, unlimited."""
+    organisation = make_organisation("Fuzz Organisatie", slug="fuzz-organisatie")
+    series = Series.objects.create(organisation=organisation, title="Fuzz", slug="fuzz-reeks")
+    return [
+        make_event(slug=SLUG, organisation=organisation, series=series, venue_city="Amsterdam"),
+        make_event(slug="fuzz-vol", capacity=0, venue_city="Rotterdam", latitude="51.9"),
+        make_event(slug="fuzz-afgelast", status=Event.Status.CANCELLED, languages="nl, en"),
+    ]
+
+
 def _request(client, path: str, name: str, parameter: dict, raw_values: list[str]):
     """Send the values as the client would, and say whether they are valid for the schema."""
     if parameter["in"] == "path":
@@ -227,7 +252,7 @@ def test_the_fuzzed_document_is_the_served_one(client, db):
 @given(data=st.data())
 @example(data=None)  # the probe's findings, below, then Hypothesis's own
 def test_fuzzed_parameters_get_documented_json_answers(
-    client, initiatives, document_validators, path, name, data
+    client, initiatives, meetings, document_validators, path, name, data
 ):
     operation = DOCUMENT["paths"][path]["get"]
     parameter = _parameter(operation, name)

@@ -8,12 +8,19 @@ from . import views
 from .forms import AdminLoginForm, LoginForm
 from .health import healthz
 
+# The read-only JSON API: one namespace, one document describing every app's part.
+api_urlpatterns = [
+    path("openapi.json", views.openapi, name="openapi"),
+    path("", include("initiatives.api_urls")),
+    path("", include("events.api_urls")),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("events.urls")),
     path("", include("organisations.urls")),
     path("initiatieven/", include("initiatives.urls")),
-    path("api/", include("initiatives.api_urls")),
+    path("api/", include((api_urlpatterns, "api"))),
     path(
         "privacy/",
         TemplateView.as_view(template_name="pages/privacy.html"),

@@ -2,8 +2,12 @@
 
 from django.shortcuts import render
 
+from events import openapi as events_openapi
 from events.selectors import events_upcoming
+from initiatives import openapi as initiatives_openapi
 from initiatives.selectors import published_initiative_count
+
+from . import api
 
 
 def home(request):
@@ -15,6 +19,16 @@ def home(request):
             "initiative_count": published_initiative_count(),
         },
     )
+
+
+def openapi_document() -> dict:
+    """The whole API in one document: each app describes its own part."""
+    return api.openapi_document(initiatives_openapi.openapi_part(), events_openapi.openapi_part())
+
+
+@api.api_view
+def openapi(request):
+    return api.json_response(openapi_document())
 
 
 def media(request, path):

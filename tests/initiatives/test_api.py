@@ -15,6 +15,7 @@ from referencing.jsonschema import DRAFT202012
 
 from initiatives import hsds, selectors
 from initiatives.models import Initiative
+from zorgzaam.api import DATE_PATTERN, NAME_PATTERN, SLUG_PATTERN
 
 # The project's own copy: the suite must pass in a clone anywhere, offline.
 HSDS = hsds.SCHEMA_DIR
@@ -307,9 +308,29 @@ def test_json_answers_match_their_documented_schemas(client, catalogue):
         assert not errors, (url, [error.message for error in errors])
 
 
-# The schema keywords _query_params enforces; a parameter that declares any other would
+# The schema keywords query_params enforces; a parameter that declares any other would
 # promise a rule nobody checks.
-ENFORCED = {"type", "maxLength", "pattern", "enum", "minimum", "maximum", "items", "maxItems"}
+ENFORCED = {
+    "type",
+    "maxLength",
+    "pattern",
+    "format",
+    "enum",
+    "minimum",
+    "maximum",
+    "items",
+    "maxItems",
+}
+# For each pattern a parameter declares, values that break it; a new pattern brings its own.
+BREAKING_PATTERN = {
+    SLUG_PATTERN: ["geen slug!", "slug\n", ""],
+    DATE_PATTERN: ["21-11-2025", "2025-11-21\n", "2025-1-1", "٢٠٢٥-١١-٢١", ""],
+    NAME_PATTERN: ["", "   ", "Rotter\ndam", "\x01", "Rotterdam\t", "\ufffd"],
+}
+# Values that keep a format's shape (its pattern) but are no such thing.
+BREAKING_FORMAT = {"date": ["2025-02-30", "2025-13-01", "0000-01-01"]}
+# The extremes a format allows.
+FORMAT_LIMITS = {"date": ["0001-01-01", "9999-12-31"]}
 
 
 def _sample(schema: dict) -> str:
@@ -340,7 +361,9 @@ def _breaking(schema: dict) -> list[tuple[str, list[str]]]:
     if "enum" in schema:
         broken.append(("enum", ["nope"]))
     if "pattern" in schema:
-        broken += [("pattern", ["geen slug!"]), ("pattern", ["slug\n"]), ("pattern", [""])]
+        broken += [("pattern", [value]) for value in BREAKING_PATTERN[schema["pattern"]]]
+    if "format" in schema:
+        broken += [("format", [value]) for value in BREAKING_FORMAT[schema["format"]]]
     return broken
 
 
@@ -376,6 +399,7 @@ def test_every_declared_parameter_rule_is_enforced_and_its_bounds_accepted(clien
                 limits = [[value] for value in schema.get("enum", [])]
                 if "maxLength" in schema:
                     limits.append(["é" * schema["maxLength"]])  # characters, not bytes
+                limits += [[value] for value in FORMAT_LIMITS.get(schema.get("format"), [])]
             cases = _breaking(schema) + [("repeated", [_sample(schema)] * 2)]
         for rule, values in cases:
             response = client.get(path, {name: values})
