@@ -145,7 +145,6 @@ class QuestionChoiceAdmin(admin.ModelAdmin):
 class AnswerAdmin(SuperuserOnlyAdmin):
     """Attendees' answers (some about health): superusers only."""
 
-    list_display = ["question", "registration", "text", "number"]
+    list_display = ["question", "registration", "choice", "text", "number"]
     search_fields = ["question__label"]
-    raw_id_fields = ["registration", "question"]
-    filter_horizontal = ["choices"]
+    raw_id_fields = ["registration", "question", "choice"]

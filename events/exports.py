@@ -11,6 +11,7 @@ from openpyxl.styles import Font
 from zorgzaam.spreadsheets import formula_safe
 
 from . import selectors
+from .answers import answer_values
 from .models import Event, Question, Registration
 
 HEADERS = [
@@ -101,7 +102,7 @@ def rows(event: Event, registrations, *, with_needs: bool, questions=None, csv_t
         ]
         if with_needs:
             row.append(r.needs)
-        given = {answer.question_id: answer for answer in r.answers.all()}
+        given = {value.question.pk: value for value in answer_values(r.answers.all())}
         for question in questions:
             answer = given.get(question.pk)
             row.append("" if answer is None else _answer_cell(answer, csv_text=csv_text))

@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .answers import AnswerValue, answer_values
 from .models import Answer, Event, OutgoingEmail, Question, QuestionChoice, Registration
 
 
@@ -126,15 +127,18 @@ def checkin_search(event: Event, q: str, *, by_email: bool):
 
 
 def answers_prefetch() -> Prefetch:
-    """A registration's answers with their question and chosen answers: three queries in all."""
+    """A registration's answers with their question and chosen answer: two queries in all.
+
+    The rows: `answer_values` makes one value per question of them.
+    """
     return Prefetch(
         "answers",
-        queryset=Answer.objects.select_related("question").prefetch_related("choices"),
+        queryset=Answer.objects.select_related("question", "choice"),
     )
 
 
-def registration_answers(registration: Registration) -> list[Answer]:
-    return list(registration.answers.select_related("question").prefetch_related("choices"))
+def registration_answers(registration: Registration) -> list[AnswerValue]:
+    return answer_values(registration.answers.select_related("question", "choice"))
 
 
 def event_questions(event: Event) -> list[Question]:
@@ -150,11 +154,11 @@ def number_text(value: Decimal | None) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def answer_text(answer: Answer) -> str:
-    """One answer as a person reads it (prefetch `choices` to list many)."""
+def answer_text(answer: AnswerValue) -> str:
+    """One answer as a person reads it."""
     question = answer.question
     if question.has_choices:
-        return ", ".join(choice.label for choice in answer.choices.all())
+        return ", ".join(choice.label for choice in answer.choices)
     if question.kind == Question.Kind.NUMBER:
         return number_text(answer.number)
     if question.kind == Question.Kind.YES_NO:
@@ -163,7 +167,10 @@ def answer_text(answer: Answer) -> str:
 
 
 def answer_rows(answers, *, with_sensitive: bool) -> list[dict]:
-    """[{question, text}] for showing, sensitive answers only when asked for."""
+    """[{question, text}] for showing, sensitive answers only when asked for.
+
+    `answers`: values (`registration_answers`, or `answer_values` of prefetched rows).
+    """
     return [
         {"question": a.question, "text": answer_text(a)}
         for a in answers
@@ -197,7 +204,7 @@ def attendees(
     if answer:
         # Only an answer to one of this meeting's own questions filters anything.
         registrations = registrations.filter(
-            answers__choices__pk=answer, answers__question__event=event
+            answers__choice_id=answer, answers__question__event=event
         )
     if sort not in {"created_at", "name", "status", "-party_size"}:
         sort = "created_at"
@@ -261,7 +268,7 @@ def question_insight(event: Event) -> list[dict]:
     confirmed = Q(registration__status=Registration.Status.CONFIRMED)
     answers = list(
         Answer.objects.filter(confirmed, registration__event=event).values_list(
-            "question_id", "text", "number", "registration__party_size"
+            "question_id", "text", "number", "registration__party_size", "registration_id"
         )
     )
     people_per_choice = dict(
@@ -281,7 +288,7 @@ def question_insight(event: Event) -> list[dict]:
             "label": question.label,
             "kind": question.kind,
             "sensitive": question.sensitive,
-            "answered": len(mine),
+            "answered": len({a[4] for a in mine}),
             "rows": [],
             "average": None,
         }

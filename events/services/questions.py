@@ -1,27 +1,12 @@
 """Answers to a meeting's own sign-up questions, and the places per chosen answer."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import Q, Sum
 
+from ..answers import AnswerValue
 from ..models import Answer, Event, Question, QuestionChoice, Registration
 from .errors import RegistrationError
-
-
-@dataclass
-class AnswerValue:
-    """What the attendee answered to one question (the form has checked its shape)."""
-
-    question: Question
-    text: str = ""
-    number: Decimal | None = None
-    choices: list[QuestionChoice] = field(default_factory=list)
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.text and self.number is None and not self.choices
 
 
 def answers_check(*, event: Event, answers: Iterable[AnswerValue]) -> list[AnswerValue]:
@@ -41,7 +26,7 @@ def answers_check(*, event: Event, answers: Iterable[AnswerValue]) -> list[Answe
 
 def _people_with_choice(choice: QuestionChoice, exclude_pk=None) -> int:
     registrations = Registration.objects.filter(
-        status=Registration.Status.CONFIRMED, answers__choices=choice
+        status=Registration.Status.CONFIRMED, answers__choice=choice
     )
     if exclude_pk is not None:
         registrations = registrations.exclude(pk=exclude_pk)
@@ -65,13 +50,10 @@ def confirmed_places(event: Event, choices: Iterable[QuestionChoice]) -> tuple[i
     Signing up counts the places of the meeting and of its limited answers under the lock;
     one aggregate instead of one per answer keeps the lock short.
     """
-    links = Answer.choices.through.objects
     sums = {
         f"choice_{choice.pk}": Sum(
             "party_size",
-            filter=Q(
-                pk__in=links.filter(questionchoice_id=choice.pk).values("answer__registration")
-            ),
+            filter=Q(pk__in=Answer.objects.filter(choice_id=choice.pk).values("registration_id")),
             default=0,
         )
         for choice in choices
@@ -82,27 +64,27 @@ def confirmed_places(event: Event, choices: Iterable[QuestionChoice]) -> tuple[i
     return totals.pop("total"), {int(key[7:]): value for key, value in totals.items()}
 
 
-def answers_save(*, registration: Registration, answers: Iterable[AnswerValue]) -> None:
-    """Two statements whatever the number of questions: the answers, then their choices."""
-    values = list(answers)
-    saved = Answer.objects.bulk_create(
-        [
-            Answer(
-                registration=registration,
-                question=value.question,
-                text=value.text,
-                number=value.number,
-            )
-            for value in values
-        ]
-    )
-    links = [
-        Answer.choices.through(answer_id=answer.pk, questionchoice_id=choice.pk)
-        for answer, value in zip(saved, values, strict=True)
-        for choice in value.choices
+def answer_rows(registration: Registration, answers: Iterable[AnswerValue]) -> list[Answer]:
+    """The rows of these answers: one per text or number, one per chosen answer."""
+    return [
+        Answer(registration=registration, question=value.question, choice=choice)
+        if choice is not None
+        else Answer(
+            registration=registration,
+            question=value.question,
+            text=value.text,
+            number=value.number,
+        )
+        for value in answers
+        for choice in (value.choices or [None])
     ]
-    if links:
-        Answer.choices.through.objects.bulk_create(links)
+
+
+def answers_save(*, registration: Registration, answers: Iterable[AnswerValue]) -> None:
+    """One statement whatever the number of questions and chosen answers."""
+    rows = answer_rows(registration, answers)
+    if rows:
+        Answer.objects.bulk_create(rows)
 
 
 def places_left_per_choice(event: Event, limited=None) -> dict[int, int]:
@@ -117,9 +99,9 @@ def places_left_per_choice(event: Event, limited=None) -> dict[int, int]:
         Registration.objects.filter(
             event=event,
             status=Registration.Status.CONFIRMED,
-            answers__choices__in=[c.pk for c in limited],
+            answers__choice__in=[c.pk for c in limited],
         )
-        .values_list("answers__choices")
+        .values_list("answers__choice")
         .annotate(total=Sum("party_size"))
     )
     return {c.pk: max(c.capacity - taken.get(c.pk, 0), 0) for c in limited}

@@ -10,11 +10,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .. import selectors
+from ..answers import AnswerValue, answer_values
 from ..models import Event, OutgoingEmail, ProgrammeItem, Registration
 from .errors import RegistrationError
 from .locking import lock_event, lock_event_for_signup
 from .mail import email_queue
-from .questions import AnswerValue, answers_check, answers_save, choices_fit, confirmed_places
+from .questions import answers_check, answers_save, choices_fit, confirmed_places
 from .seats import check_party_size, check_sessions, sessions_fit
 from .waitlist import waitlist_promote
 
@@ -201,10 +202,7 @@ def _choices_to_count(
     A larger party: every chosen answer, kept or new. Otherwise only newly chosen ones, so
     an answer whose limit was lowered later does not block changing anything else.
     """
-    before = [
-        AnswerValue(question=answer.question, choices=list(answer.choices.all()))
-        for answer in registration.answers.select_related("question").prefetch_related("choices")
-    ]
+    before = answer_values(registration.answers.select_related("question", "choice"))
     if party_size > registration.party_size:
         return before if answers is None else answers
     if answers is None:

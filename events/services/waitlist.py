@@ -54,23 +54,21 @@ def waitlist_promote(*, event: Event) -> list[Registration]:
 
 def _drop_full_choices(event: Event, registration: Registration) -> None:
     """Like a full session: a chosen answer whose places ran out is dropped, not the place."""
-    links = Answer.choices.through.objects.filter(
-        answer__registration=registration, questionchoice__capacity__isnull=False
-    ).select_related("questionchoice")
-    links = list(links)
-    if not links:
+    chosen = list(
+        Answer.objects.filter(
+            registration=registration, choice__capacity__isnull=False
+        ).select_related("choice")
+    )
+    if not chosen:
         return
-    _, taken = confirmed_places(event, [link.questionchoice for link in links])
+    _, taken = confirmed_places(event, [answer.choice for answer in chosen])
     full = [
-        link.pk
-        for link in links
-        if taken[link.questionchoice_id] + registration.party_size > link.questionchoice.capacity
+        answer.pk
+        for answer in chosen
+        if taken[answer.choice_id] + registration.party_size > answer.choice.capacity
     ]
     if full:
-        Answer.choices.through.objects.filter(pk__in=full).delete()
-        Answer.objects.filter(
-            registration=registration, choices__isnull=True, text="", number__isnull=True
-        ).delete()
+        Answer.objects.filter(pk__in=full).delete()
 
 
 def waitlist_confirm(*, registration: Registration, override: bool = False) -> Registration:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import exports, selectors, services
+from ..answers import answer_values
 from ..forms import AttendeeAddForm, AttendeeEditForm, AttendeeFilterForm
 from ..models import AccessLog, Event, Registration
 from ..permissions import user_sees_needs
@@ -53,7 +54,7 @@ def attendee_list(request, event):
         services.access_record(user=request.user, event=event, action=AccessLog.Action.VIEW_NEEDS)
     for registration in registrations:
         registration.answer_rows = selectors.answer_rows(
-            registration.answers.all(), with_sensitive=show_needs
+            answer_values(registration.answers.all()), with_sensitive=show_needs
         )
     context = {
         "event": event,

@@ -60,9 +60,11 @@ def add_answer(event, question, choices=(), text=""):
     registration = services.registration_create(
         event=event, name="Ans", email=f"ans{Answer.objects.count()}@example.org"
     ).registration
-    answer = Answer.objects.create(registration=registration, question=question, text=text)
-    answer.choices.add(*choices)
-    return answer
+    rows = [
+        Answer.objects.create(registration=registration, question=question, choice=choice)
+        for choice in choices
+    ] or [Answer.objects.create(registration=registration, question=question, text=text)]
+    return rows[0]
 
 
 # --- The list
