@@ -3,14 +3,16 @@ from itertools import groupby
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
+from django.utils.functional import lazy
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from zorgzaam.forms import HoneypotMixin, ModelLimitsMixin
 from zorgzaam.validators import no_control_characters
 
 from . import selectors
-from .models import DoorLink, Event, OrganiserMessage, ProgrammeItem, Registration
+from .answers import answer_values
+from .models import DoorLink, Event, Follower, OrganiserMessage, ProgrammeItem, Registration
 
 
 class SessionChoiceMixin:
@@ -82,7 +84,9 @@ class QuestionsMixin:
         left = self.places_left.get(choice.pk, choice.capacity)
         if left <= 0:
             return _("%(label)s (full)") % {"label": choice.label}
-        return _("%(label)s (%(left)s places left)") % {"label": choice.label, "left": left}
+        return ngettext(
+            "%(label)s (%(left)s place left)", "%(label)s (%(left)s places left)", left
+        ) % {"label": choice.label, "left": left}
 
     def _question_field(self, question) -> forms.Field:
         kind = question.kind
@@ -209,14 +213,24 @@ class RegistrationForm(
         help_text=_("Only the organisers of this meeting see this."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # Ticked, it asks to follow the meeting's organisation (the label names it), with the
+    # same double opt-in as the form on the organisation's page.
     newsletter_opt_in = forms.BooleanField(
-        label=_("Yes, send me news about meetings like this one."),
         required=False,
+        help_text=_(
+            "We first send you an email to check. You get news only after you confirm, and "
+            "every email has a link to stop."
+        ),
     )
 
     def __init__(self, *args, event: Event, places_left: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
+        # Lazy: the organisation is read only when the form is shown, not on every sign-up.
+        self.fields["newsletter_opt_in"].label = lazy(
+            lambda: _("Tell me about new meetings of %(name)s") % {"name": event.organisation.name},
+            str,
+        )()
         self.fields["party_size"].choices = [
             (n, str(n)) for n in range(1, event.max_party_size + 1)
         ]
@@ -256,6 +270,7 @@ class RegistrationForm(
         ]
         built_from = (
             self.event.pk,
+            self.event.organisation.name,  # in the label of the tick to follow it
             self.event.max_party_size,
             get_language(),
             sessions,
@@ -263,6 +278,22 @@ class RegistrationForm(
             sorted(self.places_left.items()),  # limited answers: rebuilt as places go
         )
         return hashlib.sha256(repr(built_from).encode()).hexdigest()
+
+
+class FollowForm(ModelLimitsMixin, HoneypotMixin, forms.Form):
+    """An email address that asks to hear of new meetings of an organisation or a series."""
+
+    limits_model = Follower
+
+    email = forms.EmailField(
+        label=_("Your email address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        # Shown on pages with other content: ids of its own, the field names as usual.
+        kwargs.setdefault("auto_id", "follow_%s")
+        super().__init__(*args, **kwargs)
 
 
 class RegistrationChangeForm(SessionChoiceMixin, QuestionsMixin, forms.Form):
@@ -292,8 +323,8 @@ class RegistrationChangeForm(SessionChoiceMixin, QuestionsMixin, forms.Form):
 
     def _answers_initial(self, registration: Registration) -> None:
         given = {
-            answer.question_id: answer
-            for answer in registration.answers.prefetch_related("choices")
+            value.question.pk: value
+            for value in answer_values(registration.answers.select_related("question", "choice"))
         }
         for question in self.questions:
             answer = given.get(question.pk)
@@ -301,9 +332,9 @@ class RegistrationChangeForm(SessionChoiceMixin, QuestionsMixin, forms.Form):
                 continue
             field = self.fields[self.question_field_name(question)]
             if question.kind == question.Kind.CHOICES:
-                field.initial = [str(c.pk) for c in answer.choices.all()]
+                field.initial = [str(c.pk) for c in answer.choices]
             elif question.kind == question.Kind.ONE_CHOICE:
-                field.initial = next((str(c.pk) for c in answer.choices.all()), "")
+                field.initial = next((str(c.pk) for c in answer.choices), "")
             elif question.kind == question.Kind.NUMBER:
                 field.initial = answer.number
             else:

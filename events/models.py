@@ -450,26 +450,43 @@ class QuestionChoice(models.Model):
 
 
 class Answer(models.Model):
-    """One attendee's answer to one question: text, a number, or chosen answers."""
+    """One attendee's answer to one question: a text, a number, or one chosen answer.
+
+    A question with answers to choose has one row per chosen answer (several for "several
+    choices"), so all of a sign-up's answers are written in one statement and the places
+    of an answer are counted straight from its rows.
+    """
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    choice = models.ForeignKey(
+        QuestionChoice,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="answers",
+        verbose_name=_("chosen answer"),
+    )
     text = models.TextField(_("answer"), max_length=2000, blank=True)
     number = models.DecimalField(
         _("number"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    choices = models.ManyToManyField(QuestionChoice, related_name="answers", blank=True)
 
     class Meta:
-        ordering = ["question__position", "question_id"]
+        ordering = ["question__position", "question_id", "choice__position", "choice_id"]
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
         constraints = [
-            models.UniqueConstraint(fields=["registration", "question"], name="answer_unique")
+            models.UniqueConstraint(
+                fields=["registration", "question"],
+                condition=Q(choice__isnull=True),
+                name="answer_unique",
+            ),
+            models.UniqueConstraint(fields=["registration", "choice"], name="answer_choice_unique"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.question}: {self.text or self.number or ''}"
+        return f"{self.question}: {self.choice or self.text or self.number or ''}"
 
 
 def new_door_token() -> str:
@@ -647,6 +664,9 @@ class Follower(models.Model):
     opt-in); unsubscribing deletes the row.
     """
 
+    # A request to follow that is not confirmed within this long is deleted.
+    CONFIRM_WITHIN = timedelta(days=7)
+
     organisation = models.ForeignKey(
         "organisations.Organisation",
         on_delete=models.CASCADE,
@@ -685,3 +705,27 @@ class Follower(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def followed_name(self) -> str:
+        """What is followed: the series' title, or the organisation's name."""
+        return self.series.title if self.series_id else self.organisation.name
+
+    @property
+    def followed_url(self) -> str:
+        followed = self.series if self.series_id else self.organisation
+        return settings.SITE_URL + followed.get_absolute_url()
+
+    @property
+    def confirm_url(self) -> str:
+        return settings.SITE_URL + reverse("events:follow_confirm", kwargs={"token": self.token})
+
+    @property
+    def unsubscribe_url(self) -> str:
+        return settings.SITE_URL + reverse("events:unfollow", kwargs={"token": self.token})
+
+    def is_expired(self, now=None) -> bool:
+        """Not confirmed in time: the link no longer confirms (the purge deletes the row)."""
+        return self.confirmed_at is None and (
+            self.created_at < (now or timezone.now()) - self.CONFIRM_WITHIN
+        )

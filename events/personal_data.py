@@ -1,4 +1,4 @@
-"""What the meetings hold about people: registrations and the emails sent to them.
+"""What the meetings hold about people: registrations, the emails sent to them, followers.
 
 The meetings' provider for the personal-data registry (`zorgzaam.personal_data`), and the
 download an attendee takes from their own registration page.
@@ -7,8 +7,11 @@ download an attendee takes from their own registration page.
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Lower
 
-from .models import DoorLink, Registration
+from .answers import answer_values
+from .models import DoorLink, Follower, Registration
 from .services import registration_erase, registrations_anonymise
 
 
@@ -30,9 +33,9 @@ def _registration_record(registration: Registration) -> dict:
                 "question": answer.question.label,
                 "answer": answer.text
                 or (str(answer.number) if answer.number is not None else "")
-                or ", ".join(choice.label for choice in answer.choices.all()),
+                or ", ".join(choice.label for choice in answer.choices),
             }
-            for answer in registration.answers.select_related("question")
+            for answer in answer_values(registration.answers.select_related("question", "choice"))
         ],
         "accessibility_or_dietary_needs": registration.needs,
         "newsletter": registration.newsletter_opt_in,
@@ -72,25 +75,60 @@ def _registrations(email: str):
     )
 
 
+def _followers(email: str):
+    """Every follow of the address, in any letter case (as the unique constraints compare)."""
+    return Follower.objects.alias(email_lower=Lower("email")).filter(
+        email_lower=Lower(Value(email))
+    )
+
+
+def _follower_record(follower: Follower) -> dict:
+    return {
+        "organisation": follower.organisation.name,
+        "series": follower.series.title if follower.series_id else None,
+        "email": follower.email,
+        "language": follower.language,
+        "asked": follower.created_at.isoformat(),
+        "confirmation_sent": (
+            follower.confirmation_sent_at.isoformat() if follower.confirmation_sent_at else None
+        ),
+        "confirmed": follower.confirmed_at.isoformat() if follower.confirmed_at else None,
+    }
+
+
 class EventsPersonalData:
     label = "events"
 
     def export(self, *, email: str) -> dict:
-        return {"registrations": [_registration_record(r) for r in _registrations(email)]}
+        followers = _followers(email).select_related("organisation", "series").order_by("pk")
+        return {
+            "registrations": [_registration_record(r) for r in _registrations(email)],
+            "following": [_follower_record(f) for f in followers],
+        }
 
     def erase(self, *, email: str) -> dict[str, int]:
-        """Cancel (the place goes to the waiting list) and anonymise each registration."""
+        """Cancel and anonymise each registration (its place goes on); delete every follow."""
         registrations = list(_registrations(email))
         for registration in registrations:
             registration_erase(registration=registration)
-        return {"registrations": len(registrations)}
+        followers, _ = _followers(email).delete()
+        return {"registrations": len(registrations), "followers": followers}
 
     def purge(self, *, now: datetime, cutoff: datetime) -> dict[str, int]:
-        """Anonymise the registrations (and email log) of meetings that ended before `cutoff`."""
+        """Anonymise registrations of meetings ended before `cutoff`; drop unconfirmed follows."""
         with transaction.atomic():
             anonymised = registrations_anonymise(
                 registrations=Registration.objects.filter(event__ends_at__lt=cutoff)
             )
             # A door link's label names a volunteer; it goes with the attendees' data.
             door_links, _ = DoorLink.objects.filter(expires_at__lt=cutoff).delete()
-            return {"registrations": anonymised, "door_links": door_links}
+            # A request to follow that was never confirmed goes after its own, shorter time;
+            # a confirmed follow stays until its owner stops it.
+            unconfirmed, _ = Follower.objects.filter(
+                confirmed_at__isnull=True, created_at__lt=now - Follower.CONFIRM_WITHIN
+            ).delete()
+            return {
+                "registrations": anonymised,
+                "door_links": door_links,
+                "unconfirmed_followers": unconfirmed,
+            }

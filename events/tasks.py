@@ -1,4 +1,4 @@
-"""Background work: attendee email, sent after the transaction commits."""
+"""Background work: attendee and follower email, sent after the transaction commits."""
 
 import logging
 from datetime import timedelta
@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from .calendar import event_ics
-from .models import OutgoingEmail, Registration
+from .models import Event, Follower, OutgoingEmail, Registration
 from .qr import qr_png
 
 logger = logging.getLogger(__name__)
@@ -105,3 +105,153 @@ def pending_email_retry(*, max_attempts: int = MAX_ATTEMPTS) -> int:
     for pk in ids:
         outgoing_email_send.enqueue(pk)
     return len(ids)
+
+
+# Followers -----------------------------------------------------------------------------
+
+# Tries per follower email; the waits between them (2, 4, 8, 16 minutes) keep the news of
+# a meeting within the hour.
+FOLLOWER_MAX_ATTEMPTS = 5
+
+
+def enqueue_in_transaction(task, *args, run_after=None) -> None:
+    """Queue `task` so that it runs only if the current transaction commits.
+
+    With the database backend the queue is a table in this same database, so the task is
+    written inside the transaction and commits with it; any other backend gets it once the
+    transaction has committed. `run_after` is honoured by a backend that can run a task
+    later; one that cannot (the immediate backend of development and tests) runs it now.
+    """
+    from django_tasks_db import DatabaseBackend
+
+    backend = task.get_backend()
+    if run_after is not None and backend.supports_defer:
+        task = task.using(run_after=run_after)
+    if isinstance(backend, DatabaseBackend):
+        task.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: task.enqueue(*args))
+
+
+def _follower_retry(task, attempt: int, *args) -> bool:
+    """Run a failed follower email again later; False when it will not be tried again."""
+    if attempt >= FOLLOWER_MAX_ATTEMPTS or not task.get_backend().supports_defer:
+        return False
+    delay = timedelta(minutes=2**attempt)
+    task.using(run_after=timezone.now() + delay).enqueue(*args, attempt + 1)
+    return True
+
+
+def follower_message(
+    follower: Follower, kind: str, context: dict, *, reply_to: str = ""
+) -> EmailMessage:
+    """A follower email (`kind` names its templates), in the follower's language.
+
+    Every one carries the link that stops it, in the body and in the headers that let a
+    mail app offer "unsubscribe" as one click (RFC 2369, RFC 8058).
+    """
+    context = {**context, "follower": follower}
+    with translation.override(follower.language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"events/email/follow_{kind}_subject.txt", context)
+        body = render_to_string(f"events/email/follow_{kind}_body.txt", context)
+    return EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body,
+        to=[follower.email],
+        reply_to=[reply_to] if reply_to else None,
+        headers={
+            "List-Unsubscribe": f"<{follower.unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+
+
+@task()
+def follow_confirmation_send(follower_id: int, attempt: int = 1) -> str:
+    """Email the link that confirms following: the only email before it is used."""
+    follower = (
+        Follower.objects.select_related("organisation", "series")
+        .filter(pk=follower_id, confirmed_at__isnull=True)
+        .first()
+    )
+    if follower is None:
+        return "skipped"
+    message = follower_message(
+        follower,
+        "confirm",
+        {"days": Follower.CONFIRM_WITHIN.days},
+        reply_to=follower.organisation.contact_email,
+    )
+    try:
+        message.send()
+    except Exception as exc:  # any transport error: try again later, or let them ask again
+        logger.warning("Follow confirmation %s not sent (try %s): %s", follower_id, attempt, exc)
+        if not _follower_retry(follow_confirmation_send, attempt, follower_id):
+            # Given up: asking again on the page sends the link at once.
+            Follower.objects.filter(pk=follower_id).update(confirmation_sent_at=None)
+        return "failed"
+    return "sent"
+
+
+@task()
+def followers_notify(event_id: int) -> str:
+    """Tell the followers that a meeting is published: once, one email per address.
+
+    The meeting is claimed with a conditional UPDATE, so this happens once however often
+    it is queued, and not at all for a meeting cancelled before it runs.
+    """
+    from .services.following import follower_recipients
+
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = Event.objects.filter(
+            pk=event_id, status=Event.Status.PUBLISHED, followers_notified_at__isnull=True
+        ).update(followers_notified_at=now)
+        if not claimed:
+            return "skipped"
+        event = Event.objects.get(pk=event_id)
+        if event.ends_at <= now:
+            return "past"  # published afterwards (a visit on record): no news to anyone
+        for follower_ids in follower_recipients(event):
+            enqueue_in_transaction(follower_news_send, event_id, follower_ids)
+    return "queued"
+
+
+@task()
+def follower_news_send(event_id: int, follower_ids: list[int], attempt: int = 1) -> str:
+    """Email one address about a new meeting; `follower_ids` are its follows, primary first."""
+    event = (
+        Event.objects.select_related("organisation", "series")
+        .filter(pk=event_id, status=Event.Status.PUBLISHED)
+        .first()
+    )
+    found = (
+        Follower.objects.select_related("organisation", "series")
+        .filter(confirmed_at__isnull=False)
+        .in_bulk(follower_ids)
+    )
+    follows = [found[pk] for pk in follower_ids if pk in found]
+    if event is None or not follows:
+        return "skipped"  # cancelled meanwhile, or they stopped following
+    message = follower_message(
+        follows[0],
+        "news",
+        {"event": event, "follows": follows},
+        reply_to=event.contact_email or event.organisation.contact_email,
+    )
+    try:
+        message.send()
+    except Exception as exc:  # any transport error: this address is tried again later
+        logger.warning(
+            "News of meeting %s to follower %s not sent (try %s): %s",
+            event_id,
+            follows[0].pk,
+            attempt,
+            exc,
+        )
+        if not _follower_retry(follower_news_send, attempt, event_id, follower_ids):
+            logger.error(
+                "News of meeting %s to follower %s not sent; given up", event_id, follows[0].pk
+            )
+        return "failed"
+    return "sent"

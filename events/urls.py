@@ -2,8 +2,10 @@ from django.urls import path
 
 import zorgzaam.converters  # noqa: F401  (the "token" converter)
 
-from .views import attendees, checkin, door, organiser, public, series
+from .views import attendees, checkin, door, following, organiser, public, series
 from .views import questions as question_views
+from .views.sharing import event_og_image
+from .views.widget import event_widget
 
 app_name = "events"
 
@@ -13,6 +15,8 @@ urlpatterns = [
     path("evenementen/<slug:slug>/qr.<str:fmt>", public.event_qr, name="qr"),
     path("evenementen/<slug:slug>/poster/", public.event_poster, name="poster"),
     path("evenementen/<slug:slug>/agenda.ics", public.event_ics, name="ics"),
+    path("evenementen/<slug:slug>/og.png", event_og_image, name="og_image"),
+    path("evenementen/<slug:slug>/widget/", event_widget, name="widget"),
     path("aanmelding/<token:token>/", public.registration_detail, name="registration"),
     path("aanmelding/<token:token>/qr.png", public.registration_qr, name="registration_qr"),
     path("aanmelding/<token:token>/agenda.ics", public.registration_ics, name="registration_ics"),
@@ -43,6 +47,16 @@ urlpatterns = [
     ),
     path("reeksen/<slug:slug>/", series.series_detail, name="series"),
     path("reeksen/<slug:slug>/agenda.ics", series.series_ics, name="series_ics"),
+    # Following an organisation or a series by email (double opt-in), and stopping
+    path(
+        "organisaties/<slug:slug>/volgen/",
+        following.follow,
+        {"kind": "organisation"},
+        name="follow_organisation",
+    ),
+    path("reeksen/<slug:slug>/volgen/", following.follow, {"kind": "series"}, name="follow_series"),
+    path("volgen/<token:token>/", following.confirm, name="follow_confirm"),
+    path("volgen/<token:token>/afmelden/", following.unsubscribe, name="unfollow"),
     # Door links: one meeting's check-in on a volunteer's phone, without an account
     path("deur/<token:token>/", checkin.door_page, name="door"),
     path("deur/<token:token>/scan/", checkin.door_scan, name="door_scan"),

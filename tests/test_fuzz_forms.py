@@ -25,6 +25,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from events import services as event_services
+from events.models import Follower
 from initiatives import services as initiative_services
 from initiatives.models import Initiative, InitiativeType, Municipality
 from initiatives.selectors import FACET_PARAMS
@@ -127,6 +128,14 @@ def _registration(site, suffix: str) -> Endpoint:
     return Endpoint(f"{signup.registration.get_absolute_url()}{suffix}")
 
 
+def _follower(site, suffix: str) -> Endpoint:
+    """A new request to follow each time: stopping deletes it."""
+    follower = event_services.follow_request(
+        organisation=site["event"].organisation, email=f"volger{Follower.objects.count()}@e.org"
+    )
+    return Endpoint(f"/volgen/{follower.token}/{suffix}")
+
+
 def _password_reset_confirm(site) -> Endpoint:
     user = site["user"]
     uid = urlsafe_base64_encode(force_bytes(user.pk))
@@ -139,6 +148,9 @@ ENDPOINTS = {
     "registration change": lambda site: _registration(site, "wijzigen/"),
     "registration cancel": lambda site: _registration(site, "annuleren/"),
     "registration erase": lambda site: _registration(site, "verwijderen/"),
+    "follow": lambda site: Endpoint(f"/organisaties/{site['event'].organisation.slug}/volgen/"),
+    "follow confirm": lambda site: _follower(site, ""),
+    "unfollow": lambda site: _follower(site, "afmelden/"),
     "initiative submission": lambda site: Endpoint("/initiatieven/aanmelden/"),
     "correction report": lambda site: Endpoint(
         site["initiative"].get_absolute_url(),

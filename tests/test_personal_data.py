@@ -119,6 +119,7 @@ def test_erase_reaches_the_moderation_log_pending_imports_login_records_and_team
         "requests_to_start: 1",
         "team_log_mentions: 1",
         "registrations: 1",
+        "followers: 0",
         "initiative_contacts: 0",
         "initiative_submitters: 0",
         "correction_reports: 0",
@@ -127,6 +128,17 @@ def test_erase_reaches_the_moderation_log_pending_imports_login_records_and_team
         "login_records: 3",
         "task_results: 0",
     ]
+
+
+def test_erase_leaves_no_follower_behind(organisation, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        follower = services.follow_request(organisation=organisation, email="ans@example.org")
+    services.follow_confirm(token=follower.token)
+    assert _text_columns_containing("ans@example.org")
+
+    call_command("erase_personal_data", "ans@example.org", verbosity=0)
+    assert _text_columns_containing("ans@example.org") == []
+    assert _text_columns_containing(follower.token) == []
 
 
 def test_purge_leaves_no_personal_data_of_old_meetings(make_ended_event):

@@ -8,8 +8,14 @@ from django.conf import settings
 from django_ratelimit.decorators import ratelimit
 
 
-def limit_posts(rate_setting: str, *, key="ip"):
-    """At most `settings.<rate_setting>` (e.g. "10/m") POSTs per `key` (an address by default)."""
+def limit_posts(rate_setting: str, *, key="ip", group: str | None = None):
+    """At most `settings.<rate_setting>` (e.g. "10/m") POSTs per `key` (an address by default).
+
+    Each view counts on its own, unless views that do the same name one `group` to share.
+    """
     return ratelimit(
-        key=key, rate=lambda group, request: getattr(settings, rate_setting), method="POST"
+        group=group,
+        key=key,
+        rate=lambda group, request: getattr(settings, rate_setting),
+        method="POST",
     )

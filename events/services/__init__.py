@@ -15,7 +15,14 @@ from .checkin import (
     checkin_undo_by_code,
 )
 from .door import cohost_add, cohost_remove, door_link_create, door_link_revoke
-from .errors import EventError, RegistrationError
+from .errors import EventError, FollowError, RegistrationError
+from .following import (
+    follow_confirm,
+    follow_request,
+    follower_for_token,
+    followers_notify_schedule,
+    unfollow,
+)
 from .lifecycle import (
     EventSaved,
     event_cancel,
@@ -47,6 +54,7 @@ __all__ = [
     "CheckIn",
     "EventError",
     "EventSaved",
+    "FollowError",
     "RegistrationError",
     "SignUp",
     "access_record",
@@ -66,6 +74,10 @@ __all__ = [
     "event_duplicate",
     "event_publish",
     "event_update",
+    "follow_confirm",
+    "follow_request",
+    "follower_for_token",
+    "followers_notify_schedule",
     "message_send",
     "registration_cancel",
     "registration_create",
@@ -74,6 +86,7 @@ __all__ = [
     "registration_update",
     "registrations_anonymise",
     "reminders_send_due",
+    "unfollow",
     "waitlist_confirm",
     "waitlist_promote",
 ]

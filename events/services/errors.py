@@ -15,3 +15,11 @@ class EventError(Exception):
     def __init__(self, code: str, message: str = ""):
         super().__init__(message or code)
         self.code = code
+
+
+class FollowError(Exception):
+    """A follow link that does not (or no longer) work; `code` is machine-readable."""
+
+    def __init__(self, code: str, message: str = ""):
+        super().__init__(message or code)
+        self.code = code

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 
 from ..models import Event, OutgoingEmail, ProgrammeItem, Registration
 from .errors import EventError
+from .following import followers_notify_schedule
 from .locking import lock_event
 from .mail import email_queue
 from .waitlist import waitlist_promote
@@ -85,13 +86,14 @@ def event_update(
 
 
 def event_publish(*, event: Event) -> Event:
-    """Open a draft for sign-ups."""
+    """Open a draft for sign-ups; its organisation's and series' followers hear of it soon."""
     with transaction.atomic():
         locked = lock_event(event)
         if locked.status != Event.Status.DRAFT:
             raise EventError("not_draft")
         locked.status = Event.Status.PUBLISHED
         locked.save(update_fields=["status", "updated_at"])
+        followers_notify_schedule(event=locked)
         return locked
 
 
@@ -125,6 +127,7 @@ def event_duplicate(
             copy.slug = slug
             copy.title = title or event.title
             copy.status = Event.Status.DRAFT
+            copy.followers_notified_at = None  # a new meeting: its followers hear of it
             copy.starts_at = starts_at
             copy.ends_at = event.ends_at + shift
             for field in ("registration_opens_at", "registration_closes_at"):

@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from .. import selectors
+from ..forms import FollowForm
 from ..models import Event
 
 register = template.Library()
@@ -42,3 +43,9 @@ def with_upcoming_meeting_counts(organisations):
         .values_list("organisation", "n")
     )
     return [(organisation, counts.get(organisation.pk, 0)) for organisation in organisations]
+
+
+@register.simple_tag
+def empty_follow_form():
+    """An empty form to follow, for the pages of organisations and series."""
+    return FollowForm()

@@ -22,7 +22,7 @@ from .. import selectors, services
 from ..calendar import event_ics as build_event_ics
 from ..calendar import feed_ics
 from ..forms import RegistrationChangeForm, RegistrationForm
-from ..models import Event, Registration
+from ..models import Answer, Event, Registration
 from ..qr import PNG_SIZES, qr_png, qr_svg
 from .texts import CLOSED_MESSAGES, error_message
 
@@ -131,6 +131,13 @@ def _register(request, event: Event, form: RegistrationForm):
     except services.RegistrationError as error:
         form.add_error(None, error_message(error.code))
         return None
+    if signup.created and data["newsletter_opt_in"]:
+        # The tick asks to follow the organisation: a confirmation email, nothing more yet.
+        services.follow_request(
+            organisation=event.organisation,
+            email=data["email"],
+            language=signup.registration.language,
+        )
     token = signup.registration.management_token
     own = request.get_signed_cookie(OWN_COOKIE, default="", salt=OWN_COOKIE).split(",")
     if signup.created or token in own:
@@ -315,6 +322,14 @@ def registration_change(request, token):
     event = registration.event
     prefetch_related_objects([event], "programme", "questions__choices")
     places_left = _places_left(event) if event.registration_state() == "open" else {}
+    if places_left and registration.status == Registration.Status.CONFIRMED:
+        # The attendee's own place in an answer they chose is theirs to keep: count it
+        # as free for them, as the change itself does.
+        own = Answer.objects.filter(
+            registration=registration, choice_id__in=places_left
+        ).values_list("choice_id", flat=True)
+        for choice_id in own:
+            places_left[choice_id] += registration.party_size
     form = RegistrationChangeForm(
         request.POST or None, registration=registration, places_left=places_left
     )

@@ -24,12 +24,43 @@
     inputs.forEach(function (input) { input.addEventListener("change", update); });
     update();
   });
-  // A double-clicked submit sends the form once.
+  // A double-clicked submit sends the form once. A form that opens its answer in a new
+  // tab (the sign-up widget) stays on screen: its button comes back after a moment.
   document.querySelectorAll("form").forEach(function (form) {
     form.addEventListener("submit", function () {
       form.querySelectorAll("button[type=submit]").forEach(function (button) {
         window.setTimeout(function () { button.disabled = true; }, 0);
+        if (form.target === "_blank") {
+          window.setTimeout(function () { button.disabled = false; }, 4000);
+        }
       });
     });
+  });
+  // Share row: the phone's own share sheet where it has one, and copying the link. Both
+  // buttons stay hidden without this script; the link itself is there to select.
+  document.querySelectorAll("[data-share]").forEach(function (row) {
+    var link = row.querySelector("[data-share-link]");
+    var status = row.querySelector("[data-share-status]");
+    var native = row.querySelector("[data-share-native]");
+    var copy = row.querySelector("[data-share-copy]");
+    link.addEventListener("focus", function () { link.select(); });
+    if (native && navigator.share) {
+      native.hidden = false;
+      native.querySelector("button").addEventListener("click", function () {
+        navigator.share({ title: row.dataset.shareTitle, text: row.dataset.shareText })
+          .catch(function () {});  // closed without sharing: nothing to say
+      });
+    }
+    if (copy && navigator.clipboard && window.isSecureContext) {
+      copy.hidden = false;
+      copy.querySelector("button").addEventListener("click", function () {
+        navigator.clipboard.writeText(link.value).then(function () {
+          status.textContent = row.dataset.copied;
+        }, function () {
+          link.focus();
+          status.textContent = row.dataset.copyFailed;
+        });
+      });
+    }
   });
 })();

@@ -73,6 +73,7 @@ def demo(site):
         invited_by=organiser,
     )
     door_link = services.door_link_create(event=event, label="Hoofdingang", user=organiser)
+    follower = services.follow_request(organisation=event.organisation, email="volger@example.org")
     withdrawn = services.door_link_create(event=event, label="Zij-ingang", user=organiser)
     services.door_link_revoke(link=withdrawn, user=organiser)
     team_services.request_submit(
@@ -90,6 +91,7 @@ def demo(site):
         "submission": submission,
         "invitation": invitation,
         "door_link": door_link,
+        "follower": follower,
         "withdrawn_door_link": withdrawn,
     }
 
@@ -106,6 +108,8 @@ def public_pages(demo) -> list[str]:
         "/evenementen/",
         f"/evenementen/{event.slug}/",
         "/evenementen/meetup-zorgvrijstaat/",
+        "/evenementen/meetup-zorgvrijstaat/widget/",  # the sign-up widget, as framed
+        f"/evenementen/{event.slug}/widget/",  # with the meeting's own question
         f"/evenementen/{event.slug}/poster/",
         f"/aanmelding/{token}/",
         f"/aanmelding/{token}/wijzigen/",
@@ -128,6 +132,10 @@ def public_pages(demo) -> list[str]:
         f"/organisaties/{event.organisation.slug}/",
         "/organisaties/zorgvrijstaat/",
         "/organisaties/starten/",
+        f"/organisaties/{event.organisation.slug}/volgen/",
+        "/reeksen/bezoeken-zorgzame-buurten/",
+        f"/volgen/{demo['follower'].token}/",
+        f"/volgen/{demo['follower'].token}/afmelden/",
         f"/uitnodiging/{demo['invitation'].token}/",
         f"/deur/{demo['door_link'].token}/",
         f"/deur/{demo['door_link'].token}/?q=Fatima",
@@ -138,7 +146,7 @@ def public_pages(demo) -> list[str]:
 
 # Pages that answer with an error status on purpose (the page itself must still pass).
 def error_pages(demo) -> list[str]:
-    return [f"/deur/{demo['withdrawn_door_link'].token}/"]
+    return [f"/deur/{demo['withdrawn_door_link'].token}/", f"/volgen/{'x' * 43}/"]
 
 
 def organiser_pages(demo) -> list[str]:

@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from events import services
-from events.models import OutgoingEmail, Registration
+from events.models import Follower, OutgoingEmail, Registration, Series
 from events.personal_data import EventsPersonalData
 
 
@@ -41,7 +41,10 @@ def test_events_provider_erase_cancels_and_anonymises(event):
     services.registration_create(event=event, name="Ans", email="ans@example.org")
     services.registration_create(event=event, name="Bert", email="bert@example.org")
 
-    assert EventsPersonalData().erase(email="ans@example.org") == {"registrations": 1}
+    assert EventsPersonalData().erase(email="ans@example.org") == {
+        "registrations": 1,
+        "followers": 0,
+    }
     erased = Registration.objects.get(erased_at__isnull=False)
     assert erased.status == Registration.Status.CANCELLED and erased.name == ""
     assert not OutgoingEmail.objects.filter(registration=erased).exists()
@@ -57,9 +60,82 @@ def test_events_provider_purges_registrations_of_meetings_ended_before_the_cutof
     assert provider.purge(now=now, cutoff=now - timedelta(days=3)) == {
         "registrations": 0,
         "door_links": 0,
+        "unconfirmed_followers": 0,
     }
     assert provider.purge(now=now, cutoff=now - timedelta(days=1)) == {
         "registrations": 1,
         "door_links": 0,
+        "unconfirmed_followers": 0,
     }
     assert Registration.objects.get().erased_at is not None
+
+
+def _follower(organisation, email, *, series=None, confirmed=True, age=timedelta(0)):
+    now = timezone.now()
+    follower = Follower.objects.create(
+        organisation=organisation,
+        series=series,
+        email=email,
+        confirmation_sent_at=now - age,
+        confirmed_at=now - age if confirmed else None,
+    )
+    Follower.objects.filter(pk=follower.pk).update(created_at=now - age)
+    follower.refresh_from_db()
+    return follower
+
+
+def test_events_provider_exports_what_an_address_follows_and_since_when(organisation):
+    series = Series.objects.create(organisation=organisation, title="Bezoeken", slug="bezoeken")
+    follows = _follower(organisation, "ans@example.org")
+    _follower(organisation, "ANS@example.org", series=series, confirmed=False)
+    _follower(organisation, "bert@example.org")
+
+    exported = EventsPersonalData().export(email="ans@example.org")
+    assert exported["following"] == [
+        {
+            "organisation": "Buurtnetwerk Ergens",
+            "series": None,
+            "email": "ans@example.org",
+            "language": "nl",
+            "asked": follows.created_at.isoformat(),
+            "confirmation_sent": follows.confirmation_sent_at.isoformat(),
+            "confirmed": follows.confirmed_at.isoformat(),
+        },
+        {
+            "organisation": "Buurtnetwerk Ergens",
+            "series": "Bezoeken",
+            "email": "ANS@example.org",
+            "language": "nl",
+            "asked": exported["following"][1]["asked"],
+            "confirmation_sent": exported["following"][1]["confirmation_sent"],
+            "confirmed": None,
+        },
+    ]
+    assert follows.token not in str(exported)  # the secret link is no part of "your data"
+
+
+def test_events_provider_erase_deletes_every_follow_of_the_address(organisation):
+    _follower(organisation, "ans@example.org")
+    series = Series.objects.create(organisation=organisation, title="Bezoeken", slug="bezoeken")
+    _follower(organisation, "Ans@Example.org", series=series, confirmed=False)
+    _follower(organisation, "bert@example.org")
+
+    assert EventsPersonalData().erase(email="ans@example.org") == {
+        "registrations": 0,
+        "followers": 2,
+    }
+    assert list(Follower.objects.values_list("email", flat=True)) == ["bert@example.org"]
+
+
+def test_purge_deletes_requests_to_follow_left_unconfirmed_for_seven_days(organisation):
+    _follower(organisation, "oud@example.org", confirmed=False, age=timedelta(days=7, minutes=1))
+    _follower(organisation, "recent@example.org", confirmed=False, age=timedelta(days=6))
+    _follower(organisation, "trouw@example.org", age=timedelta(days=400))
+    now = timezone.now()
+
+    purged = EventsPersonalData().purge(now=now, cutoff=now - timedelta(days=30))
+    assert purged["unconfirmed_followers"] == 1
+    assert sorted(Follower.objects.values_list("email", flat=True)) == [
+        "recent@example.org",
+        "trouw@example.org",
+    ]
