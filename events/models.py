@@ -129,6 +129,9 @@ class Event(models.Model):
         help_text=_("0 sends no reminder."),
     )
     image = models.ImageField(_("image"), upload_to="events/", blank=True)
+    # Raised whenever a sign-up question or one of its answers is saved or deleted (see
+    # receivers.questions_changed): the sign-up form's questions are cached under it.
+    questions_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 

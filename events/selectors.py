@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -76,16 +77,43 @@ def active_registrations_with_email(event_id: int, email: str) -> QuerySet[Regis
 
 
 def event_for_signup(slug: str) -> Event:
-    """What a sign-up needs (the event and its programme), without counts or hosts.
+    """What a sign-up needs (the event, its programme and questions), without counts or hosts.
 
     Posting the form is the hot path of a rush; the page itself is only rendered again
-    when the form has errors. Raises Event.DoesNotExist.
+    when the form has errors. The questions come from the cache (see `questions_cached`).
+    Raises Event.DoesNotExist.
     """
-    return (
-        Event.objects.exclude(status=Event.Status.DRAFT)
-        .prefetch_related("programme", "questions__choices")
-        .get(slug=slug)
-    )
+    event = Event.objects.exclude(status=Event.Status.DRAFT).prefetch_related("programme")
+    event = event.get(slug=slug)
+    questions_cached(event)
+    return event
+
+
+# A meeting's questions change rarely and are read on every sign-up.
+QUESTIONS_CACHE_SECONDS = 6 * 3600
+
+
+def questions_cached(event: Event) -> list[Question]:
+    """The meeting's questions with their answers to choose, as `event.questions.all()`.
+
+    Cached under the meeting's `questions_version`, which every save or delete of a
+    question or an answer raises in the same transaction: an entry is never out of date,
+    also where each process has a cache of its own. The time it was made is in the key
+    too, so a number reused after a rollback cannot match another meeting's entry.
+    """
+    key = f"event-questions:{event.pk}:{event.created_at.timestamp()}:{event.questions_version}"
+    questions = cache.get(key)
+    if questions is None:
+        questions = list(event.questions.prefetch_related("choices"))
+        cache.set(key, questions, QUESTIONS_CACHE_SECONDS)
+    for question in questions:
+        question.event = event
+    # What prefetch_related("questions") would have left (Django's own mechanism).
+    prefetched = event.questions.all()
+    prefetched._result_cache = questions
+    prefetched._prefetch_done = True
+    event.__dict__.setdefault("_prefetched_objects_cache", {})["questions"] = prefetched
+    return questions
 
 
 # Organiser area ----------------------------------------------------------------------
