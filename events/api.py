@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -34,7 +34,7 @@ from zorgzaam.api import (
     api_view,
     error_response,
     json_response,
-    page_envelope,
+    paged_json,
     query_params,
 )
 
@@ -250,15 +250,8 @@ def _page(request):
 
 @api_view
 def events_json(request):
-    try:
-        page = _page(request)
-    except BadRequest as error:
-        return error_response(400, str(error))
-    except (EmptyPage, PageNotAnInteger):
-        return error_response(404, "page out of range")
     now = timezone.now()
-    results = [event_record(event, now=now) for event in page.object_list]
-    return json_response(page_envelope(request, page, results))
+    return paged_json(request, _page, lambda event: event_record(event, now=now))
 
 
 @api_view

@@ -13,6 +13,7 @@ from zorgzaam.api import (
     openapi_error,
     openapi_json_content,
     openapi_page_schema,
+    openapi_slug_parameter,
 )
 
 from .api import FILTER_PARAMETERS, FULL, SLUG_MAX_LENGTH
@@ -154,18 +155,7 @@ def openapi_part() -> dict:
                     "description": "Also a meeting that has ended or was cancelled, so a "
                     "stored slug keeps answering; never a draft.",
                     "operationId": "getEvent",
-                    "parameters": [
-                        {
-                            "name": "slug",
-                            "in": "path",
-                            "required": True,
-                            "schema": {
-                                "type": "string",
-                                "maxLength": SLUG_MAX_LENGTH,
-                                "pattern": SLUG_PATTERN,
-                            },
-                        }
-                    ],
+                    "parameters": [openapi_slug_parameter(SLUG_MAX_LENGTH)],
                     "responses": {
                         "200": {
                             "description": "The meeting",

@@ -11,17 +11,15 @@ ignored. Every answer is JSON, errors included (zorgzaam/api.py, zorgzaam/errors
 """
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger
 
 from zorgzaam.api import (
     DEFAULT_PAGE_SIZE,
     PAGE_PARAMETERS,
     SLUG_PATTERN,
-    BadRequest,
     api_view,
     error_response,
     json_response,
-    page_envelope,
+    paged_json,
     query_params,
 )
 
@@ -172,14 +170,7 @@ def _page(request):
 
 @api_view
 def initiatives_json(request):
-    try:
-        page = _page(request)
-    except BadRequest as error:
-        return error_response(400, str(error))
-    except (EmptyPage, PageNotAnInteger):
-        return error_response(404, "page out of range")
-    results = [initiative_record(initiative) for initiative in page.object_list]
-    return json_response(page_envelope(request, page, results))
+    return paged_json(request, _page, initiative_record)
 
 
 @api_view
@@ -193,25 +184,20 @@ def initiative_json(request, slug):
     return json_response(initiative_record(initiative))
 
 
+def _hsds_page(request, page, contents: list) -> dict:
+    return {
+        "total_items": page.paginator.count,
+        "total_pages": page.paginator.num_pages,
+        "page_number": page.number,
+        "size": len(contents),
+        "first_page": page.number == 1,
+        "last_page": not page.has_next(),
+        "empty": not contents,
+        "contents": contents,
+    }
+
+
 @api_view
 def initiatives_hsds(request):
     """HSDS 3.0 services, paged like the HSDS API's Page (total_items, contents …)."""
-    try:
-        page = _page(request)
-    except BadRequest as error:
-        return error_response(400, str(error))
-    except (EmptyPage, PageNotAnInteger):
-        return error_response(404, "page out of range")
-    contents = [hsds.service_record(initiative) for initiative in page.object_list]
-    return json_response(
-        {
-            "total_items": page.paginator.count,
-            "total_pages": page.paginator.num_pages,
-            "page_number": page.number,
-            "size": len(contents),
-            "first_page": page.number == 1,
-            "last_page": not page.has_next(),
-            "empty": not contents,
-            "contents": contents,
-        }
-    )
+    return paged_json(request, _page, hsds.service_record, envelope=_hsds_page)

@@ -12,10 +12,11 @@ from zorgzaam.api import (
     openapi_error,
     openapi_json_content,
     openapi_page_schema,
+    openapi_slug_parameter,
 )
 
 from . import hsds
-from .api import FILTER_PARAMETERS, SLUG_MAX_LENGTH, SLUG_PATTERN
+from .api import FILTER_PARAMETERS, SLUG_MAX_LENGTH
 from .models import Initiative
 
 DESCRIPTION = (
@@ -124,18 +125,7 @@ def openapi_part() -> dict:
                 "get": {
                     "summary": "One published initiative",
                     "operationId": "getInitiative",
-                    "parameters": [
-                        {
-                            "name": "slug",
-                            "in": "path",
-                            "required": True,
-                            "schema": {
-                                "type": "string",
-                                "maxLength": SLUG_MAX_LENGTH,
-                                "pattern": SLUG_PATTERN,
-                            },
-                        }
-                    ],
+                    "parameters": [openapi_slug_parameter(SLUG_MAX_LENGTH)],
                     "responses": {
                         "200": {
                             "description": "The initiative",

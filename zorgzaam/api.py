@@ -15,6 +15,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import OperationalError
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -131,6 +132,19 @@ def page_envelope(request, page, results: list) -> dict:
     }
 
 
+def paged_json(request, page_of, record, envelope=page_envelope) -> JsonResponse:
+    """A page of results: `page_of(request)` finds the page (raising BadRequest, or the
+    paginator's errors for a page out of range), `record` writes each result and
+    `envelope(request, page, results)` the answer around them."""
+    try:
+        page = page_of(request)
+    except BadRequest as error:
+        return error_response(400, str(error))
+    except (EmptyPage, PageNotAnInteger):
+        return error_response(404, "page out of range")
+    return json_response(envelope(request, page, [record(item) for item in page.object_list]))
+
+
 def _cors(response: JsonResponse) -> JsonResponse:
     response["Access-Control-Allow-Origin"] = "*"
     return response
@@ -181,6 +195,15 @@ ERROR_SCHEMA = {
 
 def openapi_json_content(ref: str) -> dict:
     return {"application/json": {"schema": {"$ref": ref}}}
+
+
+def openapi_slug_parameter(max_length: int) -> dict:
+    return {
+        "name": "slug",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "maxLength": max_length, "pattern": SLUG_PATTERN},
+    }
 
 
 def openapi_error(description: str) -> dict:
