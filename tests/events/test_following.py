@@ -83,7 +83,7 @@ def test_follow_confirm_hear_of_a_new_meeting_and_stop_with_one_click(
     assert client.get(confirm_path).status_code == 200
     assert Follower.objects.get().confirmed_at is None  # a GET (a mail scanner) confirms nothing
     confirmed = client.post(confirm_path)
-    assert confirmed.status_code == 200 and "You follow Buurtnetwerk Ergens" in confirmed.text
+    assert confirmed.status_code == 200 and "Je volgt Buurtnetwerk Ergens" in confirmed.text
     assert Follower.objects.get().confirmed_at is not None
 
     _publish(capture, make_event(status=Event.Status.DRAFT, title="Tweede avond"))
@@ -204,7 +204,7 @@ def test_the_stop_page_asks_first_and_a_person_can_stop_too(client, organisation
     assert client.head(url).status_code == 200
     assert Follower.objects.exists()  # GET and HEAD (scanners, previews) delete nothing
     done = client.post(url, {"List-Unsubscribe": "One-Click"})
-    assert done.status_code == 200 and "You no longer follow Buurtnetwerk Ergens" in done.text
+    assert done.status_code == 200 and "Je volgt Buurtnetwerk Ergens niet meer" in done.text
     assert not Follower.objects.exists()
 
 
@@ -213,7 +213,7 @@ def test_the_stop_page_asks_first_and_a_person_can_stop_too(client, organisation
 def test_an_unknown_or_used_link_is_a_clear_404(client, db, suffix, method):
     response = getattr(client, method)(f"/volgen/{'x' * 43}/{suffix}")
     assert response.status_code == 404
-    assert "This link no longer works" in response.text
+    assert "Deze link werkt niet meer" in response.text
     assert client.get("/volgen/kort/").status_code == 404  # not even a token
 
 
@@ -233,7 +233,7 @@ def test_an_expired_request_says_so(client, organisation, capture):
         client.get(f"/volgen/{follower.token}/"),
         client.post(f"/volgen/{follower.token}/"),
     ):
-        assert response.status_code == 404 and "within 7 days" in response.text
+        assert response.status_code == 404 and "binnen 7 dagen" in response.text
     assert Follower.objects.get().confirmed_at is None
 
 
