@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.utils import timezone
-from icalendar import Calendar
+from icalendar import Calendar, vDuration
 from icalendar import Event as CalendarEvent
 
 from .models import Event
@@ -24,7 +24,9 @@ def _calendar(name: str | None = None) -> Calendar:
         calendar.add("name", name)
         # Ask subscribed calendars to look again every few hours.
         calendar.add("refresh-interval", timedelta(hours=4), parameters={"VALUE": "DURATION"})
-        calendar.add("x-published-ttl", timedelta(hours=4))
+        # An X- property has no type of its own: given a timedelta, icalendar writes
+        # "4:00:00", which Outlook cannot read. Typed, it is the duration "PT4H".
+        calendar.add("x-published-ttl", vDuration(timedelta(hours=4)))
     return calendar
 
 

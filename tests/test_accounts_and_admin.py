@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.urls import reverse
 
-from events.models import Event
+from events.models import Event, Follower
 from initiatives.models import Initiative
 from zorgzaam.roles import COORDINATORS, ORGANISERS
 
@@ -80,6 +80,16 @@ def test_privacy_and_accessibility_pages(client, db, path):
     else:
         assert "WCAG" in text and "2.1" in text and "AA" in text
     assert 'href="/privacy/"' in text and 'href="/toegankelijkheid/"' in text
+
+
+def test_privacy_page_says_what_following_keeps_and_for_how_long(client, db):
+    """The section follows the rule: the confirmation window is read from the model."""
+    text = client.get("/privacy/", HTTP_ACCEPT_LANGUAGE="en").text
+    assert '<h2 id="following">Following an organisation or a series</h2>' in text
+    assert "your email address, the language of the emails, what you follow" in text
+    assert f"If you do not confirm within {Follower.CONFIRM_WITHIN.days} days" in text
+    assert "Every email has a link to stop" in text and "with one click" in text
+    assert "we delete your address straight away" in text
 
 
 def test_unknown_page_is_a_friendly_404(client, db, settings):

@@ -26,9 +26,14 @@ class SignUp:
     created: bool
 
 
+# A-Z only: str.lower() makes some letters longer ("İ" becomes "i" and a dot above), and
+# an address of 254 characters would no longer fit its column (a server error on PostgreSQL).
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 def _normalise_email(email: str) -> str:
     local, _, domain = email.strip().rpartition("@")
-    return f"{local}@{domain.lower()}" if local else email.strip()
+    return f"{local}@{domain.translate(_ASCII_LOWER)}" if local else email.strip()
 
 
 def registration_create(

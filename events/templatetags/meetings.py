@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from .. import selectors
 from ..forms import FollowForm
-from ..models import Event
+from ..models import Event, Follower
 
 register = template.Library()
 
@@ -49,3 +49,9 @@ def with_upcoming_meeting_counts(organisations):
 def empty_follow_form():
     """An empty form to follow, for the pages of organisations and series."""
     return FollowForm()
+
+
+@register.simple_tag
+def follow_confirm_days():
+    """How many days a request to follow waits for its confirmation, for the privacy page."""
+    return Follower.CONFIRM_WITHIN.days

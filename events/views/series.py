@@ -1,6 +1,9 @@
 """A series of meetings: its public page and its calendar feed."""
 
+import copy
+
 from django.contrib import messages
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,7 +14,7 @@ from organisations.permissions import EVENTS, organisation_required
 from .. import selectors
 from ..calendar import feed_ics
 from ..models import Series
-from ..series_forms import SeriesForm
+from ..series_forms import SLUG_TAKEN, SeriesForm
 
 
 def _series_or_404(slug: str) -> Series:
@@ -44,6 +47,18 @@ def series_ics(request, slug):
 # The organisers' side: an organisation's series, made and changed by its organisers.
 
 
+def _saved(form: SeriesForm) -> Series | None:
+    """Save, or None with a form error when another series took the address meanwhile."""
+    try:
+        with transaction.atomic():
+            return form.save()
+    except IntegrityError:
+        if not Series.objects.filter(slug=form.instance.slug).exclude(pk=form.instance.pk).exists():
+            raise
+        form.add_error("slug", SLUG_TAKEN)
+        return None
+
+
 @organisation_required(EVENTS)
 def series_manage(request, organisation):
     series_list = list(
@@ -51,9 +66,10 @@ def series_manage(request, organisation):
         .annotate(meetings=Count("events"))
         .order_by("title")
     )
-    form = SeriesForm(request.POST or None, organisation=organisation)
-    if request.method == "POST" and form.is_valid():
-        series = form.save()
+    # Bound on every POST: one without the form's fields (a file, JSON) is a form error.
+    data = request.POST if request.method == "POST" else None
+    form = SeriesForm(data, organisation=organisation)
+    if request.method == "POST" and form.is_valid() and (series := _saved(form)):
         messages.success(request, _("The series “%(title)s” has been made.") % {"title": series})
         return redirect("events:series_manage", slug=organisation.slug)
     return render(
@@ -67,9 +83,10 @@ def series_manage(request, organisation):
 @organisation_required(EVENTS)
 def series_edit(request, organisation, series):
     series = get_object_or_404(Series, organisation=organisation, slug=series)
-    form = SeriesForm(request.POST or None, instance=series, organisation=organisation)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    data = request.POST if request.method == "POST" else None
+    # A copy for the form, so the page's title and links keep the series as it is stored.
+    form = SeriesForm(data, instance=copy.copy(series), organisation=organisation)
+    if request.method == "POST" and form.is_valid() and _saved(form):
         messages.success(request, _("The series has been saved."))
         return redirect("events:series_manage", slug=organisation.slug)
     return render(

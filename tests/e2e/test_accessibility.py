@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import urllib.parse
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
 from events import services
-from events.models import Event, Registration
+from events.models import Event, Follower, Registration, Series
 from initiatives import services as initiative_services
 from initiatives.models import Initiative, InitiativeType, Municipality
 from organisations import services as team_services
@@ -74,6 +75,20 @@ def demo(site):
     )
     door_link = services.door_link_create(event=event, label="Hoofdingang", user=organiser)
     follower = services.follow_request(organisation=event.organisation, email="volger@example.org")
+    series = Series.objects.get(slug="bezoeken-zorgzame-buurten")
+    # The series pages are an organiser's of the series' organisation.
+    Membership.objects.create(organisation=series.organisation, user=organiser, role=Role.ORGANISER)
+    series_follower = services.follow_confirm(
+        token=services.follow_request(
+            organisation=series.organisation, series=series, email="reeks@example.org"
+        ).token
+    )
+    expired_follower = services.follow_request(
+        organisation=event.organisation, email="te-laat@example.org"
+    )
+    Follower.objects.filter(pk=expired_follower.pk).update(
+        created_at=expired_follower.created_at - Follower.CONFIRM_WITHIN - timedelta(hours=1)
+    )
     withdrawn = services.door_link_create(event=event, label="Zij-ingang", user=organiser)
     services.door_link_revoke(link=withdrawn, user=organiser)
     team_services.request_submit(
@@ -92,6 +107,9 @@ def demo(site):
         "invitation": invitation,
         "door_link": door_link,
         "follower": follower,
+        "series": series,
+        "series_follower": series_follower,
+        "expired_follower": expired_follower,
         "withdrawn_door_link": withdrawn,
     }
 
@@ -134,8 +152,11 @@ def public_pages(demo) -> list[str]:
         "/organisaties/starten/",
         f"/organisaties/{event.organisation.slug}/volgen/",
         "/reeksen/bezoeken-zorgzame-buurten/",
-        f"/volgen/{demo['follower'].token}/",
+        "/reeksen/bezoeken-zorgzame-buurten/volgen/",
+        f"/volgen/{demo['follower'].token}/",  # asks to confirm
         f"/volgen/{demo['follower'].token}/afmelden/",
+        f"/volgen/{demo['series_follower'].token}/",  # confirmed already
+        f"/volgen/{demo['series_follower'].token}/afmelden/",
         f"/uitnodiging/{demo['invitation'].token}/",
         f"/deur/{demo['door_link'].token}/",
         f"/deur/{demo['door_link'].token}/?q=Fatima",
@@ -146,7 +167,11 @@ def public_pages(demo) -> list[str]:
 
 # Pages that answer with an error status on purpose (the page itself must still pass).
 def error_pages(demo) -> list[str]:
-    return [f"/deur/{demo['withdrawn_door_link'].token}/", f"/volgen/{'x' * 43}/"]
+    return [
+        f"/deur/{demo['withdrawn_door_link'].token}/",
+        f"/volgen/{'x' * 43}/",
+        f"/volgen/{demo['expired_follower'].token}/",
+    ]
 
 
 def organiser_pages(demo) -> list[str]:
@@ -169,10 +194,65 @@ def organiser_pages(demo) -> list[str]:
         base + "vragen/nieuw/",
         base + f"vragen/{demo['event'].questions.first().pk}/",
         base + f"vragen/{demo['event'].questions.first().pk}/verwijderen/",
+        *series_pages(demo),
         f"/organisatie/organisaties/{demo['event'].organisation.slug}/",
         f"/organisatie/organisaties/{demo['event'].organisation.slug}/bewerken/",
         "/accounts/profiel/",
     ]
+
+
+def series_pages(demo) -> list[str]:
+    """The organisers' series pages."""
+    series = demo["series"]
+    base = f"/organisatie/organisaties/{series.organisation.slug}/reeksen/"
+    return [
+        base,
+        base + f"{series.slug}/",
+        # An organisation without a series yet.
+        f"/organisatie/organisaties/{demo['event'].organisation.slug}/reeksen/",
+    ]
+
+
+def follow_pages_after_posting(page, site, demo, viewport) -> dict[str, list[str]]:
+    """The follow form with its errors, and the pages its buttons lead to."""
+    failures = {}
+    width = viewport["width"]
+    follow = f"{site}/organisaties/{demo['event'].organisation.slug}/volgen/"
+    page.goto(follow)
+    page.locator("#follow_email").fill("geen-adres")
+    page.locator("form.follow-form button[type=submit]").click()
+    page.wait_for_selector("#error-summary")
+    if violations := axe_violations(page):
+        failures[f"{width} follow form with errors"] = violations
+    page.locator("#follow_email").fill(f"nieuw-{width}@example.org")
+    page.locator("form.follow-form button[type=submit]").click()
+    page.wait_for_load_state()
+    if violations := axe_violations(page):
+        failures[f"{width} follow: check your email"] = violations
+    # Confirming and stopping, each with a follower of its own (stopping deletes it).
+    follower = services.follow_request(
+        organisation=demo["series"].organisation,
+        series=demo["series"],
+        email=f"stopt-{width}-{page.evaluate('document.documentElement.lang')}@example.org",
+    )
+    page.goto(f"{site}/volgen/{follower.token}/")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    if violations := axe_violations(page):
+        failures[f"{width} follow confirmed"] = violations
+    page.goto(f"{site}/volgen/{follower.token}/afmelden/")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    if violations := axe_violations(page):
+        failures[f"{width} follow stopped"] = violations
+    return failures
+
+
+def series_form_with_errors(page, site, path) -> None:
+    page.goto(site + path)
+    page.locator("#id_title").fill("")
+    page.locator("form.organiser-form button[type=submit]").click()
+    page.wait_for_selector("#error-summary")
 
 
 def coordinator_pages(demo) -> list[str]:
@@ -232,12 +312,17 @@ def test_every_page_passes_axe(site, browser, demo, language):
         page.wait_for_selector("#error-summary")
         if violations := axe_violations(page):
             failures[f"{viewport['width']} registration form with errors"] = violations
+        failures |= follow_pages_after_posting(page, site, demo, viewport)
         log_in(page, site)
         set_language(page, site, language)
         for path in organiser_pages(demo):
             page.goto(site + path)
             if violations := axe_violations(page):
                 failures[f"{viewport['width']} {path}"] = violations
+        for path in series_pages(demo)[:2]:
+            series_form_with_errors(page, site, path)
+            if violations := axe_violations(page):
+                failures[f"{viewport['width']} {path} with errors"] = violations
         page.context.clear_cookies()
         log_in(page, site, "a11y-coordinator", "a11y-wachtwoord-456")
         set_language(page, site, language)
@@ -268,6 +353,10 @@ def test_every_page_is_valid_html(site, demo, tmp_path):
         files.append((path, tmp_path / f"error-{n}.html", Client().get(path).content))
     for n, path in enumerate(organiser_pages(demo)):
         files.append((path, tmp_path / f"organiser-{n}.html", organiser_client.get(path).content))
+    for n, (path, data, client) in enumerate(posted_pages(demo, organiser_client)):
+        response = client.post(path, data)
+        assert response.status_code in (200, 400), (path, response.status_code)
+        files.append((f"POST {path}", tmp_path / f"posted-{n}.html", response.content))
     coordinator_client = Client()
     coordinator_client.force_login(demo["coordinator"])
     for n, path in enumerate(coordinator_pages(demo)):
@@ -298,6 +387,26 @@ def test_every_page_is_valid_html(site, demo, tmp_path):
             page = by_file.get(message["url"].removeprefix("file:"), message["url"])
             errors.append(f"{page}:{message.get('lastLine')}: {message['message']}")
     assert not errors, "\n".join(errors)
+
+
+def posted_pages(demo, organiser_client):
+    """Pages that answer a POST: forms with their errors, and what a button leads to."""
+    from django.test import Client
+
+    follow = f"/organisaties/{demo['event'].organisation.slug}/volgen/"
+    series = demo["series"]
+    leaving = services.follow_request(
+        organisation=series.organisation, series=series, email="weg@example.org"
+    )
+    series_list, series_form = series_pages(demo)[:2]
+    return [
+        (follow, {"email": "geen-adres"}, Client()),
+        (follow, {"email": "nieuw@example.org"}, Client()),
+        (f"/volgen/{leaving.token}/", {}, Client()),
+        (f"/volgen/{leaving.token}/afmelden/", {"List-Unsubscribe": "One-Click"}, Client()),
+        (series_list, {"title": ""}, organiser_client),
+        (series_form, {"title": "", "slug": "Geen slug!"}, organiser_client),
+    ]
 
 
 class _404:

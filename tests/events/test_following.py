@@ -140,6 +140,7 @@ def test_the_whole_way_with_the_file_email_backend(
 def test_a_series_is_followed_from_its_page(client, series, mailoutbox, capture):
     page = client.get(series.get_absolute_url())
     assert 'action="/reeksen/bezoeken/volgen/"' in page.text
+    assert 'href="/privacy/#following"' in page.text  # what following keeps, and how long
     _ask(client, capture, "/reeksen/bezoeken/volgen/")
     follower = Follower.objects.get()
     assert follower.series == series and follower.organisation == series.organisation

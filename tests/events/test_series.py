@@ -78,6 +78,9 @@ def test_series_feed_has_its_public_meetings_with_stable_uids(client, series, me
         assert response["Content-Type"].startswith("text/calendar")
         calendar = Calendar.from_ical(response.content)
         assert str(calendar["x-wr-calname"]) == series.title
+        # How often subscribed calendars look again, as RFC 7986 and Outlook read it.
+        assert b"REFRESH-INTERVAL;VALUE=DURATION:PT4H\r\n" in response.content
+        assert b"X-PUBLISHED-TTL:PT4H\r\n" in response.content
         return {str(e["uid"]): e for e in calendar.walk("VEVENT")}
 
     first = entries()
