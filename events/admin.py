@@ -8,6 +8,12 @@ from .models import (
     DoorLink,
     Event,
     Follower,
+    LiveAnswer,
+    LiveOption,
+    LiveQuestion,
+    LiveRound,
+    LiveUpvote,
+    LiveVote,
     OrganiserMessage,
     OutgoingEmail,
     ProgrammeItem,
@@ -148,3 +154,55 @@ class AnswerAdmin(SuperuserOnlyAdmin):
     list_display = ["question", "registration", "choice", "text", "number"]
     search_fields = ["question__label"]
     raw_id_fields = ["registration", "question", "choice"]
+
+
+class LiveOptionInline(admin.TabularInline):
+    model = LiveOption
+    extra = 0
+
+
+@admin.register(LiveRound)
+class LiveRoundAdmin(admin.ModelAdmin):
+    """Rounds are run from the organisers' live page; here to look up and mend."""
+
+    list_display = ["title", "event", "kind", "state", "position"]
+    list_filter = ["kind", "state"]
+    search_fields = ["title", "event__title"]
+    raw_id_fields = ["event"]
+    inlines = [LiveOptionInline]
+
+
+@admin.register(LiveOption)
+class LiveOptionAdmin(admin.ModelAdmin):
+    list_display = ["label", "round", "position"]
+    search_fields = ["label", "round__title"]
+    raw_id_fields = ["round"]
+
+
+@admin.register(LiveQuestion)
+class LiveQuestionAdmin(SuperuserOnlyAdmin):
+    """What participants typed in the room (anonymous, but their own words)."""
+
+    list_display = ["text", "round", "state", "created_at"]
+    list_filter = ["state"]
+    search_fields = ["text"]
+    raw_id_fields = ["round", "merged_into"]
+
+
+@admin.register(LiveAnswer)
+class LiveAnswerAdmin(SuperuserOnlyAdmin):
+    list_display = ["text", "round"]
+    search_fields = ["text"]
+    raw_id_fields = ["round"]
+
+
+@admin.register(LiveVote)
+class LiveVoteAdmin(SuperuserOnlyAdmin):
+    list_display = ["round", "option", "points"]
+    raw_id_fields = ["round", "option"]
+
+
+@admin.register(LiveUpvote)
+class LiveUpvoteAdmin(SuperuserOnlyAdmin):
+    list_display = ["question"]
+    raw_id_fields = ["question"]

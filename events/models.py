@@ -732,3 +732,183 @@ class Follower(models.Model):
         return self.confirmed_at is None and (
             self.created_at < (now or timezone.now()) - self.CONFIRM_WITHIN
         )
+
+
+class LiveRound(models.Model):
+    """One round of live input during a meeting: a question wall, a poll, an open question.
+
+    At most one round of a meeting is open at a time (a partial unique constraint).
+    """
+
+    class Kind(models.TextChoices):
+        QUESTIONS = "questions", _("question wall")
+        ONE_CHOICE = "one_choice", _("poll: one choice")
+        CHOICES = "choices", _("poll: several choices")
+        POINTS = "points", _("poll: divide points")
+        OPEN = "open", _("open question")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+
+    POLLS = (Kind.ONE_CHOICE, Kind.CHOICES, Kind.POINTS)
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="live_rounds", verbose_name=_("meeting")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    moderated = models.BooleanField(
+        _("questions appear only after approval"),
+        default=False,
+        help_text=_("For a question wall."),
+    )
+    results_hidden = models.BooleanField(_("hide results until the round is closed"), default=False)
+    points_budget = models.PositiveSmallIntegerField(
+        _("points per participant"),
+        default=10,
+        help_text=_("For a points poll: how many points each participant divides."),
+    )
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("live round")
+        verbose_name_plural = _("live rounds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event"], condition=Q(state="open"), name="live_round_one_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(points_budget__gte=1) & Q(points_budget__lte=1000),
+                name="live_round_points_budget",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_poll(self) -> bool:
+        return self.kind in self.POLLS
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+    @property
+    def shows_results(self) -> bool:
+        return not self.results_hidden or self.state == self.State.CLOSED
+
+
+class LiveOption(models.Model):
+    round = models.ForeignKey(
+        LiveRound, on_delete=models.CASCADE, related_name="options", verbose_name=_("round")
+    )
+    label = models.CharField(_("option"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("poll option")
+        verbose_name_plural = _("poll options")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+# A participant is the SHA-256 (hex) of the random id in their signed cookie: no account.
+PARTICIPANT_LENGTH = 64
+
+
+class LiveQuestion(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting for approval")
+        VISIBLE = "visible", _("visible")
+        HIDDEN = "hidden", _("hidden")
+        ANSWERED = "answered", _("answered")
+
+    ON_SCREEN = (State.VISIBLE, State.ANSWERED)
+
+    round = models.ForeignKey(
+        LiveRound, on_delete=models.CASCADE, related_name="questions", verbose_name=_("round")
+    )
+    text = models.CharField(_("question"), max_length=300)
+    first_name = models.CharField(_("first name"), max_length=40, blank=True)
+    participant = models.CharField(max_length=PARTICIPANT_LENGTH, db_index=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.VISIBLE
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged",
+        verbose_name=_("merged into"),
+    )
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("live question")
+        verbose_name_plural = _("live questions")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class LiveUpvote(models.Model):
+    question = models.ForeignKey(LiveQuestion, on_delete=models.CASCADE, related_name="upvotes")
+    participant = models.CharField(max_length=PARTICIPANT_LENGTH)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["question", "participant"], name="live_upvote_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"+1 {self.question_id}"
+
+
+class LiveVote(models.Model):
+    """One participant's points for one option; their whole vote is all their rows."""
+
+    round = models.ForeignKey(LiveRound, on_delete=models.CASCADE, related_name="votes")
+    option = models.ForeignKey(LiveOption, on_delete=models.CASCADE, related_name="votes")
+    participant = models.CharField(max_length=PARTICIPANT_LENGTH)
+    points = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "participant", "option"], name="live_vote_once_per_option"
+            ),
+            models.CheckConstraint(condition=Q(points__gte=1), name="live_vote_points_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.option_id}: {self.points}"
+
+
+class LiveAnswer(models.Model):
+    """A short answer to an open question; one per participant (a new one replaces it)."""
+
+    round = models.ForeignKey(LiveRound, on_delete=models.CASCADE, related_name="answers")
+    text = models.CharField(_("answer"), max_length=300)
+    participant = models.CharField(max_length=PARTICIPANT_LENGTH)
+    created_at = models.DateTimeField(_("answered"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "participant"], name="live_answer_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.text

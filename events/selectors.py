@@ -6,13 +6,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .answers import AnswerValue, answer_values
-from .models import Answer, Event, OutgoingEmail, Question, QuestionChoice, Registration
+from .models import Answer, Event, LiveRound, OutgoingEmail, Question, QuestionChoice, Registration
 
 
 def events_public() -> QuerySet[Event]:
@@ -58,9 +58,15 @@ def organisation_meetings(organisation, *, past_limit: int = 20) -> tuple[list, 
 
 
 def event_public(slug: str) -> Event:
-    """One public event with its programme and hosts; raises Event.DoesNotExist."""
+    """One public event with its programme and hosts, and whether a live round is open
+    (`live_open`); raises Event.DoesNotExist."""
     return (
         events_public()
+        .annotate(
+            live_open=Exists(
+                LiveRound.objects.filter(event=OuterRef("pk"), state=LiveRound.State.OPEN)
+            )
+        )
         .select_related("organisation", "series")
         .prefetch_related("programme", "hosts", "questions__choices")
         .get(slug=slug)

@@ -2,7 +2,7 @@ from django.urls import path
 
 import zorgzaam.converters  # noqa: F401  (the "token" converter)
 
-from .views import attendees, checkin, door, following, organiser, public, series
+from .views import attendees, checkin, door, following, live, organiser, public, series
 from .views import questions as question_views
 from .views.sharing import event_og_image
 from .views.widget import event_widget
@@ -17,6 +17,12 @@ urlpatterns = [
     path("evenementen/<slug:slug>/agenda.ics", public.event_ics, name="ics"),
     path("evenementen/<slug:slug>/og.png", event_og_image, name="og_image"),
     path("evenementen/<slug:slug>/widget/", event_widget, name="widget"),
+    path("evenementen/<slug:slug>/live/", live.live_participant, name="live"),
+    path("evenementen/<slug:slug>/live/qr.svg", live.live_qr, name="live_qr"),
+    path("evenementen/<slug:slug>/live/scherm/", live.live_screen, name="live_screen"),
+    path(
+        "evenementen/<slug:slug>/live/scherm/stand/", live.live_screen_part, name="live_screen_part"
+    ),
     path("aanmelding/<token:token>/", public.registration_detail, name="registration"),
     path("aanmelding/<token:token>/qr.png", public.registration_qr, name="registration_qr"),
     path("aanmelding/<token:token>/agenda.ics", public.registration_ics, name="registration_ics"),
@@ -170,6 +176,7 @@ urlpatterns = [
     ),
     path("organisatie/evenementen/<slug:slug>/bericht/", organiser.message_compose, name="message"),
     path("organisatie/evenementen/<slug:slug>/inzicht/", organiser.insight, name="insight"),
+    path("organisatie/evenementen/<slug:slug>/live/", live.live_manage, name="live_manage"),
     path(
         "organisatie/evenementen/<slug:slug>/vragen/",
         question_views.question_list,

@@ -84,7 +84,8 @@ def test_privacy_and_accessibility_pages(client, db, path):
 
 def test_privacy_page_says_what_following_keeps_and_for_how_long(client, db):
     """The section follows the rule: the confirmation window is read from the model."""
-    text = client.get("/privacy/", HTTP_ACCEPT_LANGUAGE="en").text
+    client.cookies["django_language"] = "en"
+    text = client.get("/privacy/").text
     assert '<h2 id="following">Following an organisation or a series</h2>' in text
     assert "your email address, the language of the emails, what you follow" in text
     assert f"If you do not confirm within {Follower.CONFIRM_WITHIN.days} days" in text

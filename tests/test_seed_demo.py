@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.utils import timezone
 
-from events.models import Event, ProgrammeItem, QuestionChoice
+from events.models import Event, LiveOption, ProgrammeItem, QuestionChoice
 from initiatives.models import Initiative
 
 
@@ -11,6 +11,7 @@ def snapshot():
         sorted(ProgrammeItem.objects.values_list("pk", "event__slug", "title", "start_time")),
         sorted(Initiative.objects.values_list("pk", "slug", "name")),
         sorted(QuestionChoice.objects.values_list("pk", "question__label", "label")),
+        sorted(LiveOption.objects.values_list("pk", "round__title", "round__state", "label")),
     )
 
 
@@ -44,6 +45,13 @@ def test_seed_demo_loads_the_three_seed_events_and_is_idempotent(db, client):
     pitches = bestuurders.programme.filter(kind="pitch").values_list("title", flat=True)
     assert sorted(question.choices.values_list("label", flat=True)) == sorted(pitches)
     assert bestuurders.hosts.count() == 2
+    # Contract: a single-choice poll over the six pitches, open, and a question wall.
+    poll = bestuurders.live_rounds.get(state="open")
+    assert poll.kind == "one_choice"
+    assert sorted(poll.options.values_list("label", flat=True)) == sorted(pitches)
+    assert bestuurders.live_rounds.filter(kind="questions").exists()
+    live = client.get("/evenementen/bestuurdersevent-krachtige-kernen/live/")
+    assert live.status_code == 200 and poll.title in live.text
 
     for slug in ("zorgvrijstaat", "het-8ste-werk", "gezonde-marke", "drents-collectief"):
         assert Initiative.objects.filter(slug=slug).exists()

@@ -383,3 +383,6 @@ RATELIMIT_SIGNUP_PER_IP = os.environ.get("RATELIMIT_SIGNUP_PER_IP", "30/m")
 RATELIMIT_SIGNUP_PER_EMAIL = os.environ.get("RATELIMIT_SIGNUP_PER_EMAIL", "5/h")
 RATELIMIT_FORM_PER_IP = os.environ.get("RATELIMIT_FORM_PER_IP", "10/m")
 RATELIMIT_SCAN_PER_IP = os.environ.get("RATELIMIT_SCAN_PER_IP", "600/m")
+# Live input: a hall of phones shares one Wi-Fi address, so the tight limit is per phone.
+RATELIMIT_LIVE_PER_IP = os.environ.get("RATELIMIT_LIVE_PER_IP", "600/m")
+RATELIMIT_LIVE_PER_PARTICIPANT = os.environ.get("RATELIMIT_LIVE_PER_PARTICIPANT", "20/m")

@@ -15,7 +15,7 @@ from .checkin import (
     checkin_undo_by_code,
 )
 from .door import cohost_add, cohost_remove, door_link_create, door_link_revoke
-from .errors import EventError, FollowError, RegistrationError
+from .errors import EventError, FollowError, LiveError, RegistrationError
 from .following import (
     follow_confirm,
     follow_request,
@@ -31,6 +31,20 @@ from .lifecycle import (
     event_duplicate,
     event_publish,
     event_update,
+)
+from .live import (
+    live_answer,
+    live_question_ask,
+    live_question_delete,
+    live_question_moderate,
+    live_round_close,
+    live_round_create,
+    live_round_delete,
+    live_round_from_programme,
+    live_round_open,
+    live_round_update,
+    live_upvote,
+    live_vote,
 )
 from .mail import email_queue, message_send, reminders_send_due
 from .questions import AnswerValue, answers_check, choices_fit, places_left_per_choice
@@ -55,6 +69,19 @@ __all__ = [
     "EventError",
     "EventSaved",
     "FollowError",
+    "LiveError",
+    "live_answer",
+    "live_question_ask",
+    "live_question_delete",
+    "live_question_moderate",
+    "live_round_close",
+    "live_round_create",
+    "live_round_delete",
+    "live_round_from_programme",
+    "live_round_open",
+    "live_round_update",
+    "live_upvote",
+    "live_vote",
     "RegistrationError",
     "SignUp",
     "access_record",

@@ -23,3 +23,11 @@ class FollowError(Exception):
     def __init__(self, code: str, message: str = ""):
         super().__init__(message or code)
         self.code = code
+
+
+class LiveError(Exception):
+    """Live input (a question, a vote, a round change) the rules do not allow; see `code`."""
+
+    def __init__(self, code: str, message: str = ""):
+        super().__init__(message or code)
+        self.code = code

@@ -129,6 +129,8 @@ def public_pages(demo) -> list[str]:
         "/evenementen/meetup-zorgvrijstaat/widget/",  # the sign-up widget, as framed
         f"/evenementen/{event.slug}/widget/",  # with the meeting's own question
         f"/evenementen/{event.slug}/poster/",
+        f"/evenementen/{event.slug}/live/",  # seed_demo's open poll
+        f"/evenementen/{event.slug}/live/scherm/",
         f"/aanmelding/{token}/",
         f"/aanmelding/{token}/wijzigen/",
         f"/aanmelding/{token}/annuleren/",
@@ -192,6 +194,7 @@ def organiser_pages(demo) -> list[str]:
         base + "annuleren/",
         base + "vragen/",
         base + "vragen/nieuw/",
+        base + "live/",
         base + f"vragen/{demo['event'].questions.first().pk}/",
         base + f"vragen/{demo['event'].questions.first().pk}/verwijderen/",
         *series_pages(demo),

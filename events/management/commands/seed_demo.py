@@ -13,7 +13,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from events.models import Event, ProgrammeItem, Question, QuestionChoice, Series
+from events import services
+from events.models import Event, LiveRound, ProgrammeItem, Question, QuestionChoice, Series
 from initiatives.models import Approach, Initiative, InitiativeType, Municipality
 from initiatives.services import initiative_index
 from organisations.models import INVITATION_VALID_FOR, Invitation, Membership, Organisation, Role
@@ -508,6 +509,7 @@ class Command(BaseCommand):
             event.programme.exclude(pk__in=keep).delete()
             if slug == "bestuurdersevent-krachtige-kernen":
                 self._vraagstuk_question(event)
+                self._live_rounds(event)
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -539,6 +541,36 @@ class Command(BaseCommand):
             user.groups.add(Group.objects.get(name=group_name))
             users.append(user)
         return users
+
+    def _live_rounds(self, event: Event) -> None:
+        """Contract: an open single-choice poll over the six pitched vraagstukken, a question
+        wall. Only one round is open at a time: the poll is open, the wall waits as a draft.
+
+        Idempotent: rounds are found by title; options are set only while nobody voted.
+        """
+        pitches = list(
+            event.programme.filter(kind=K.PITCH)
+            .order_by("start_time", "pk")
+            .values_list("title", flat=True)
+        )
+        poll = event.live_rounds.filter(title=LIVE_POLL_TITLE).first()
+        if poll is None:
+            poll = services.live_round_create(
+                event=event, kind=LiveRound.Kind.ONE_CHOICE, title=LIVE_POLL_TITLE, options=pitches
+            )
+        elif (
+            not poll.votes.exists()
+            and list(poll.options.values_list("label", flat=True)) != pitches
+        ):
+            LiveRound.objects.filter(pk=poll.pk).update(state=LiveRound.State.DRAFT)
+            poll.refresh_from_db()
+            services.live_round_update(round=poll, title=LIVE_POLL_TITLE, options=pitches)
+        if not event.live_rounds.filter(title=LIVE_WALL_TITLE).exists():
+            services.live_round_create(
+                event=event, kind=LiveRound.Kind.QUESTIONS, title=LIVE_WALL_TITLE, moderated=True
+            )
+        if poll.state != LiveRound.State.OPEN:
+            services.live_round_open(round=poll)
 
     def _vraagstuk_question(self, event: Event) -> None:
         """Contract: a required single choice over the six pitched vraagstukken."""
@@ -605,6 +637,8 @@ class Command(BaseCommand):
 
 
 VRAAGSTUK_QUESTION = "Aan welk maatschappelijk vraagstuk wil je werken?"
+LIVE_POLL_TITLE = "Welk vraagstuk pakken we als eerste op?"
+LIVE_WALL_TITLE = "Vragen aan de bestuurders"
 DOOR_USERNAME = "vrijwilliger"
 DEMO_INVITEE = "nieuwe.collega@example.org"
 DEMO_PASSWORD = "zorgzaam-demo"  # noqa: S105 - development only, printed on purpose
