@@ -5,10 +5,14 @@ updates the entry instead of adding a second one; SEQUENCE and LAST-MODIFIED ris
 every change, and a cancelled meeting stays in the feed marked STATUS:CANCELLED.
 """
 
+import hashlib
 from collections.abc import Iterable
 from datetime import timedelta
 
+from django.core.cache import cache
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from icalendar import Calendar, vDuration
 from icalendar import Event as CalendarEvent
 
@@ -68,6 +72,28 @@ def event_ics(event: Event, *, url: str | None = None) -> bytes:
     calendar.add_component(_vevent(event, url=url))
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+# A feed is asked for every few hours by every subscribed calendar; it changes only when
+# one of its meetings does.
+FEED_CACHE_SECONDS = 3600
+
+
+def feed_ics_cached(events: QuerySet[Event], *, name: str) -> bytes:
+    """`feed_ics`, cached under what the feed is made of: its meetings' number and last
+    change (one aggregate query). A meeting added, changed, cancelled, deleted or moved out
+    of the window gives another key, so a cached feed is never out of date by more than
+    its DTSTAMP."""
+    state = events.order_by().aggregate(count=Count("pk"), changed=Max("updated_at"))
+    digest = hashlib.sha256(
+        f"{name}|{state['count']}|{state['changed']}|{get_language()}".encode()
+    ).hexdigest()
+    key = f"feed-ics:{digest}"
+    body = cache.get(key)
+    if body is None:
+        body = feed_ics(events, name=name)
+        cache.set(key, body, FEED_CACHE_SECONDS)
+    return body
 
 
 def feed_ics(events: Iterable[Event], *, name: str) -> bytes:

@@ -20,7 +20,7 @@ from zorgzaam.ratelimit import limit_posts
 
 from .. import selectors, services
 from ..calendar import event_ics as build_event_ics
-from ..calendar import feed_ics
+from ..calendar import feed_ics_cached
 from ..forms import RegistrationChangeForm, RegistrationForm
 from ..models import Answer, Event, Registration
 from ..qr import PNG_SIZES, qr_png, qr_svg
@@ -390,6 +390,8 @@ def organisation_ics(request, slug):
     """The calendar feed of an organisation's meetings (published or cancelled, not drafts)."""
     organisation = get_object_or_404(Organisation, slug=slug)
     events = selectors.organisation_feed_events(organisation)
-    response = _ics_response(feed_ics(events, name=organisation.name), f"{organisation.slug}.ics")
+    response = _ics_response(
+        feed_ics_cached(events, name=organisation.name), f"{organisation.slug}.ics"
+    )
     response["Content-Disposition"] = f'inline; filename="{organisation.slug}.ics"'
     return response

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from organisations.permissions import EVENTS, organisation_required
 
 from .. import selectors
-from ..calendar import feed_ics
+from ..calendar import feed_ics_cached
 from ..models import Series
 from ..series_forms import SLUG_TAKEN, SeriesForm
 
@@ -39,7 +39,7 @@ def series_ics(request, slug):
 
     series = _series_or_404(slug)
     events = selectors.series_feed_events(series)
-    response = _ics_response(feed_ics(events, name=series.title), f"{series.slug}.ics")
+    response = _ics_response(feed_ics_cached(events, name=series.title), f"{series.slug}.ics")
     response["Content-Disposition"] = f'inline; filename="{series.slug}.ics"'
     return response
 

@@ -95,3 +95,23 @@ def test_empty_organisation_gives_an_empty_calendar(client, make_organisation):
 
 def test_unknown_organisation_is_404(client, db):
     assert client.get("/organisaties/bestaat-niet/agenda.ics").status_code == 404
+
+
+def test_the_cached_feed_follows_every_change(client, organisation, meetings, make_event):
+    """The feed is cached; a change, a cancellation, a new and a deleted meeting show."""
+    published = meetings["published"]
+    assert uid(published) in vevents(feed(client, organisation))
+    published.title = "Nieuwe titel"
+    published.status = Event.Status.CANCELLED
+    published.save()
+    entry = vevents(feed(client, organisation))[uid(published)]
+    assert (str(entry["summary"]), str(entry["status"])) == ("Nieuwe titel", "CANCELLED")
+    added = make_event(title="Erbij")
+    assert uid(added) in vevents(feed(client, organisation))
+    gone = meetings["cancelled"]
+    gone_uid = uid(gone)
+    gone.delete()
+    assert gone_uid not in vevents(feed(client, organisation))
+    organisation.name = "Andere naam"
+    organisation.save()
+    assert str(feed(client, organisation)["x-wr-calname"]) == "Andere naam"
