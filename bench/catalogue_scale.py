@@ -15,12 +15,9 @@ times at the largest and smallest size.
 import argparse
 import json
 import os
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
-from common import fresh_database
+from common import in_process_child
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -77,26 +74,7 @@ def measure(size: int, repeat: int) -> dict:
 
 
 def child(size: int, repeat: int) -> dict:
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "benchmark-" + "x" * 50,
-        "DJANGO_ALLOWED_HOSTS": "testserver",
-        "SITE_URL": "http://testserver",
-        "ZORGZAAM_DATA_DIR": tempfile.mkdtemp(prefix=f"zorgzaam-bench-{size}-"),
-        "RATELIMIT_ENABLE": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-    env = fresh_database(env, str(size))
-    output = subprocess.run(
-        [sys.executable, __file__, "--child", str(size), "--repeat", str(repeat)],
-        env={**env, "DJANGO_SETTINGS_MODULE": "zorgzaam.settings", "PYTHONPATH": str(ROOT)},
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    return in_process_child(__file__, size, repeat, str(size))
 
 
 def main():

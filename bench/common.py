@@ -16,6 +16,33 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
 
+def in_process_child(script: str, size: int, repeat: int, database_suffix: str) -> dict:
+    """Run `script --child SIZE` in a fresh process with production settings and a fresh
+    database of its own; returns the JSON it prints last (the in-process benchmarks)."""
+    import json
+
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "benchmark-" + "x" * 50,
+        "DJANGO_ALLOWED_HOSTS": "testserver",
+        "SITE_URL": "http://testserver",
+        "ZORGZAAM_DATA_DIR": tempfile.mkdtemp(prefix=f"zorgzaam-bench-{database_suffix}-"),
+        "RATELIMIT_ENABLE": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    env = fresh_database(env, database_suffix)
+    output = subprocess.run(
+        [PYTHON, script, "--child", str(size), "--repeat", str(repeat)],
+        env={**env, "DJANGO_SETTINGS_MODULE": "zorgzaam.settings", "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
 def fresh_database(env: dict, suffix: str) -> dict:
     """An empty database of this benchmark's own: on PostgreSQL beside DATABASE_URL's.
 

@@ -17,12 +17,9 @@ the query count is the same at every size.
 import argparse
 import json
 import os
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
-from common import fresh_database
+from common import in_process_child
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR_MS = 100
@@ -134,26 +131,7 @@ def measure(size: int, repeat: int) -> dict:
 
 
 def child(size: int, repeat: int) -> dict:
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "benchmark-" + "x" * 50,
-        "DJANGO_ALLOWED_HOSTS": "testserver",
-        "SITE_URL": "http://testserver",
-        "ZORGZAAM_DATA_DIR": tempfile.mkdtemp(prefix=f"zorgzaam-bench-feed-{size}-"),
-        "RATELIMIT_ENABLE": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-    env = fresh_database(env, f"feed{size}")
-    output = subprocess.run(
-        [sys.executable, __file__, "--child", str(size), "--repeat", str(repeat)],
-        env={**env, "DJANGO_SETTINGS_MODULE": "zorgzaam.settings", "PYTHONPATH": str(ROOT)},
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    return in_process_child(__file__, size, repeat, f"feed{size}")
 
 
 def main():
