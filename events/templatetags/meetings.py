@@ -1,7 +1,7 @@
 """Meetings shown on other apps' pages, so those apps need not know the meetings' models."""
 
 from django import template
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from .. import selectors
@@ -22,6 +22,16 @@ def organisation_meetings(organisation):
     """{"upcoming": [...], "past": [...]}: an organisation's public meetings, in two queries."""
     upcoming, past = selectors.organisation_meetings(organisation)
     return {"upcoming": upcoming, "past": past}
+
+
+@register.simple_tag
+def organisation_series(organisation):
+    """The organisation's series, each with its number of public meetings, in one query."""
+    return list(
+        organisation.series.annotate(
+            meetings=Count("events", filter=~Q(events__status=Event.Status.DRAFT))
+        ).order_by("title")
+    )
 
 
 @register.simple_tag

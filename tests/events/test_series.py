@@ -255,3 +255,15 @@ def test_door_volunteer_cannot_manage_series(client, organisation, make_member):
     make_member(door, organisation, Role.DOOR)
     client.force_login(door)
     assert client.get(f"/organisatie/organisaties/{organisation.slug}/reeksen/").status_code == 403
+
+
+def test_the_organisation_page_lists_its_series_with_their_public_meetings(
+    client, organisation, series, meetings, make_organisation
+):
+    page = client.get(organisation.get_absolute_url()).text
+    # Past, next, later and cancelled count; the draft does not.
+    assert (
+        f'<a href="{series.get_absolute_url()}">Bezoeken aan buurten</a> (4 bijeenkomsten)' in page
+    )
+    other = make_organisation("Zonder reeksen", slug="zonder-reeksen")
+    assert 'id="series-title"' not in client.get(other.get_absolute_url()).text

@@ -16,8 +16,9 @@ from events.models import Event
 from initiatives.models import Initiative
 
 ROOT = Path(settings.BASE_DIR)
-# The organisation with its catalogue entry, the upcoming meetings, the past meetings.
-DETAIL_PAGE_QUERIES = 3
+# The organisation with its catalogue entry, the upcoming meetings, the past meetings,
+# its series with their numbers of meetings.
+DETAIL_PAGE_QUERIES = 4
 # The count of organisations, the page of them, their upcoming meetings counted.
 LIST_PAGE_QUERIES = 3
 
