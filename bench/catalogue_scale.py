@@ -12,12 +12,9 @@ from the cache) and with the cache emptied before each request. Last, the ratio 
 times at the largest and smallest size.
 """
 
-import argparse
-import json
-import os
 from pathlib import Path
 
-from common import in_process_child
+from common import in_process_runs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,34 +70,22 @@ def measure(size: int, repeat: int) -> dict:
     return results
 
 
-def child(size: int, repeat: int) -> dict:
-    return in_process_child(__file__, size, repeat, str(size))
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 10000])
-    parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        print(json.dumps(measure(args.child, args.repeat)))
+    result = in_process_runs(__doc__, __file__, measure, [100, 10000])
+    if result is None:
         return
-
-    database = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite file (WAL)"
-    print(f"Database: {database}")
-    runs = {size: child(size, args.repeat) for size in args.sizes}
-    small, large = min(args.sizes), max(args.sizes)
+    sizes, runs = result
+    small, large = min(sizes), max(sizes)
     ok = True
     for label in PAGES:
         parts = [
             f"{size}: {runs[size][label]['queries']} queries, "
             f"median {runs[size][label]['median_ms']:.1f} ms "
             f"(uncached facets {runs[size][label]['cold_ms']:.1f} ms)"
-            for size in args.sizes
+            for size in sizes
         ]
         ratio = runs[large][label]["median_ms"] / runs[small][label]["median_ms"]
-        same = len({runs[size][label]["queries"] for size in args.sizes}) == 1
+        same = len({runs[size][label]["queries"] for size in sizes}) == 1
         print(f"{label}: " + "; ".join(parts) + f"; ratio {ratio:.2f}; same queries: {same}")
         ok = ok and same and ratio <= 3 and runs[large][label]["median_ms"] <= 100
     raise SystemExit(0 if ok else 1)

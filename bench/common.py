@@ -43,6 +43,29 @@ def in_process_child(script: str, size: int, repeat: int, database_suffix: str) 
     return json.loads(output.strip().splitlines()[-1])
 
 
+def in_process_runs(doc: str, script: str, measure, default_sizes: list[int], prefix: str = ""):
+    """The command line of an in-process benchmark: `--sizes`, `--repeat`, and `--child`
+    (the measuring process itself, which prints its JSON). Returns (sizes, {size: result})
+    in the parent, None in a child."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=default_sizes)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.child, args.repeat)))
+        return None
+    database = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite file (WAL)"
+    print(f"Database: {database}")
+    runs = {
+        size: in_process_child(script, size, args.repeat, f"{prefix}{size}") for size in args.sizes
+    }
+    return args.sizes, runs
+
+
 def fresh_database(env: dict, suffix: str) -> dict:
     """An empty database of this benchmark's own: on PostgreSQL beside DATABASE_URL's.
 

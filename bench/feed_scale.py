@@ -14,12 +14,9 @@ median server time. The floor: at the largest size every median is at most 100 m
 the query count is the same at every size.
 """
 
-import argparse
-import json
-import os
 from pathlib import Path
 
-from common import in_process_child
+from common import in_process_runs
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR_MS = 100
@@ -130,33 +127,21 @@ def measure(size: int, repeat: int) -> dict:
     return results
 
 
-def child(size: int, repeat: int) -> dict:
-    return in_process_child(__file__, size, repeat, f"feed{size}")
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[50, 500])
-    parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        print(json.dumps(measure(args.child, args.repeat)))
+    result = in_process_runs(__doc__, __file__, measure, [50, 500], prefix="feed")
+    if result is None:
         return
-
-    database = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite file (WAL)"
-    print(f"Database: {database}")
-    runs = {size: child(size, args.repeat) for size in args.sizes}
-    large = max(args.sizes)
+    sizes, runs = result
+    large = max(sizes)
     ok = True
     for label in PAGES:
         parts = [
             f"{size}: {runs[size][label]['queries']} queries, "
             f"median {runs[size][label]['median_ms']:.1f} ms "
             f"(uncached {runs[size][label]['cold_ms']:.1f} ms), {runs[size][label]['kb']:.0f} KB"
-            for size in args.sizes
+            for size in sizes
         ]
-        same = len({runs[size][label]["queries"] for size in args.sizes}) == 1
+        same = len({runs[size][label]["queries"] for size in sizes}) == 1
         print(f"{label}: " + "; ".join(parts) + f"; same queries: {same}")
         ok = ok and same and runs[large][label]["median_ms"] <= FLOOR_MS
     print("floor met" if ok else f"floor NOT met (≤{FLOOR_MS} ms at {large}, constant queries)")
