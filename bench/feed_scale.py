@@ -46,6 +46,7 @@ def populate(size: int) -> None:
     events = Event.objects.bulk_create(
         Event(
             slug=f"bench-{n}",
+            live_code=f"{n:06d}",
             title=f"Buurtgesprek {n}",
             summary="Samen praten over zorgen voor elkaar.",
             starts_at=start + timedelta(days=n),

@@ -20,6 +20,17 @@ def new_ticket_code() -> str:
     return secrets.token_urlsafe(16)
 
 
+LIVE_CODE_LENGTH = 6
+
+
+def new_live_code() -> str:
+    """Six digits to type on a phone at /live/: easy on any keyboard, in any script.
+
+    Not a secret (the live page is public while a round is open); it only saves typing.
+    """
+    return f"{secrets.randbelow(10**LIVE_CODE_LENGTH):0{LIVE_CODE_LENGTH}d}"
+
+
 class Series(models.Model):
     """Meetings an organisation groups: a tour of visits, a yearly edition."""
 
@@ -132,6 +143,10 @@ class Event(models.Model):
     # Raised whenever a sign-up question or one of its answers is saved or deleted (see
     # receivers.questions_changed): the sign-up form's questions are cached under it.
     questions_version = models.PositiveIntegerField(default=0, editable=False)
+    # What participants type at /live/ instead of the whole address (shown on the projector).
+    live_code = models.CharField(
+        _("live code"), max_length=LIVE_CODE_LENGTH, unique=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
@@ -149,6 +164,16 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        # A new meeting (a copy too) gets a live code no other meeting has.
+        if self.pk is None and (
+            not self.live_code or Event.objects.filter(live_code=self.live_code).exists()
+        ):
+            self.live_code = new_live_code()
+            while Event.objects.filter(live_code=self.live_code).exists():
+                self.live_code = new_live_code()
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", kwargs={"slug": self.slug})
