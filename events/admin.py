@@ -20,6 +20,11 @@ from .models import (
     Question,
     QuestionChoice,
     Registration,
+    Report,
+    ReportAgreement,
+    ReportOptOut,
+    ReportOutcome,
+    ReportPhoto,
     Series,
 )
 
@@ -206,3 +211,74 @@ class LiveVoteAdmin(SuperuserOnlyAdmin):
 class LiveUpvoteAdmin(SuperuserOnlyAdmin):
     list_display = ["question"]
     raw_id_fields = ["question"]
+
+
+class ReportPhotoInline(admin.TabularInline):
+    model = ReportPhoto
+    extra = 0
+    fields = ["image", "alt_text", "position"]
+    readonly_fields = ["image"]  # uploads go through the organisers' page, re-encoded
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReportOutcomeInline(admin.TabularInline):
+    model = ReportOutcome
+    extra = 0
+    fields = ["title", "kind", "participants", "position", "frozen_at"]
+    readonly_fields = ["kind", "participants", "frozen_at"]
+
+
+class ReportAgreementInline(admin.TabularInline):
+    model = ReportAgreement
+    extra = 0
+    fields = ["what", "who", "initiative", "due_on", "state", "position"]
+    raw_id_fields = ["initiative"]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """Reports are written on the organisers' report page; here to look up and mend."""
+
+    list_display = ["event", "published_at", "attendees_notified_at"]
+    search_fields = ["event__title"]
+    raw_id_fields = ["event"]
+    readonly_fields = ["attendees_notified_at"]
+    inlines = [ReportOutcomeInline, ReportAgreementInline, ReportPhotoInline]
+
+
+@admin.register(ReportAgreement)
+class ReportAgreementAdmin(admin.ModelAdmin):
+    list_display = ["what", "report", "who", "initiative", "due_on", "state"]
+    list_filter = ["state"]
+    search_fields = ["what", "who", "report__event__title"]
+    raw_id_fields = ["report", "initiative"]
+
+
+@admin.register(ReportOptOut)
+class ReportOptOutAdmin(SuperuserOnlyAdmin):
+    """Addresses (as keyed hashes) that asked an organisation for no more reports."""
+
+    list_display = ["organisation", "created_at"]
+    readonly_fields = ["organisation", "email_hash", "created_at"]
+
+
+@admin.register(ReportOutcome)
+class ReportOutcomeAdmin(admin.ModelAdmin):
+    list_display = ["title", "report", "kind", "participants", "frozen_at"]
+    search_fields = ["title", "report__event__title"]
+    raw_id_fields = ["report", "round"]
+
+
+@admin.register(ReportPhoto)
+class ReportPhotoAdmin(admin.ModelAdmin):
+    """Photos are added on the organisers' report page (re-encoded there)."""
+
+    list_display = ["alt_text", "report", "position"]
+    search_fields = ["alt_text", "report__event__title"]
+    raw_id_fields = ["report"]
+    readonly_fields = ["image"]
+
+    def has_add_permission(self, request):
+        return False

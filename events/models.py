@@ -579,6 +579,7 @@ class OutgoingEmail(models.Model):
         REMINDER = "reminder", _("reminder")
         EVENT_CANCELLED = "event_cancelled", _("meeting cancelled")
         MESSAGE = "message", _("message from the organisers")
+        REPORT = "report", _("report published")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting to be sent")
@@ -937,3 +938,198 @@ class LiveAnswer(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class Report(models.Model):
+    """What came of a meeting: public at /evenementen/<slug>/verslag/ once published.
+
+    The outcomes and agreements are copies that hold no personal data, so they outlive
+    the live input and the attendees' details (the retention purge leaves them).
+    """
+
+    SUMMARY_MAX = 20_000
+
+    event = models.OneToOneField(
+        Event, on_delete=models.CASCADE, related_name="report", verbose_name=_("meeting")
+    )
+    summary = models.TextField(
+        _("summary"),
+        max_length=SUMMARY_MAX,
+        blank=True,
+        help_text=_(
+            "Plain text. An empty line starts a new paragraph; web addresses become links."
+        ),
+    )
+    video_url = models.URLField(
+        _("video link"),
+        max_length=500,
+        blank=True,
+        help_text=_("A link to the recording, for example on YouTube or Vimeo."),
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # When the attendees were emailed about it: once, at the first publication.
+    attendees_notified_at = models.DateTimeField(
+        _("attendees told"), null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+
+    def __str__(self) -> str:
+        return str(self.event)
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:report", kwargs={"slug": self.event.slug})
+
+    @property
+    def absolute_url(self) -> str:
+        return settings.SITE_URL + self.get_absolute_url()
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class ReportPhoto(models.Model):
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="photos", verbose_name=_("report")
+    )
+    # Stored only as re-encoded by zorgzaam.images (no metadata, a random name).
+    image = models.ImageField(_("photo"), upload_to="reports/")
+    alt_text = models.CharField(
+        _("description for people who cannot see the photo"), max_length=300
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return self.alt_text
+
+
+class ReportOutcome(models.Model):
+    """The frozen result of a live round, as the organisers added it to the report.
+
+    `results` is [{"label": …, "total": …, "percent": …}] for a poll and
+    [{"label": question text, "total": upvotes}] for the chosen questions of a wall: a copy,
+    so later votes, moderation or the purge of the live input never change it.
+    """
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("report")
+    )
+    round = models.ForeignKey(
+        LiveRound,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outcomes",
+        verbose_name=_("round"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=LiveRound.Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    results = models.JSONField(_("results"), default=list)
+    participants = models.PositiveIntegerField(_("participants"), default=0)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    frozen_at = models.DateTimeField(_("frozen"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_poll(self) -> bool:
+        return self.kind in LiveRound.POLLS
+
+
+class ReportAgreement(models.Model):
+    """An agreement made at the meeting ("afspraak"): what, who, by when, and how it went."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("in progress")
+        DONE = "done", _("done")
+        MOVED = "moved", _("moved to a later date")
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("report")
+    )
+    what = models.CharField(_("what"), max_length=300)
+    who = models.CharField(
+        _("who"),
+        max_length=200,
+        blank=True,
+        help_text=_("A person, team or organisation. Or choose an initiative below."),
+    )
+    initiative = models.ForeignKey(
+        "initiatives.Initiative",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("initiative from the catalogue"),
+    )
+    due_on = models.DateField(_("by when"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    # The one email that asks the organisers, once the date has passed, how it went.
+    follow_up_sent_at = models.DateTimeField(
+        _("organisers asked"), null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(who="") | Q(initiative__isnull=False), name="agreement_has_who"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.what
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.state != self.State.DONE
+            and self.due_on is not None
+            and self.due_on < timezone.localdate()
+        )
+
+
+class ReportOptOut(models.Model):
+    """An address that asked for no more reports from this organisation.
+
+    Only a keyed hash of the address is kept (never the address itself), so it can be
+    checked before each report email and outlives the retention purge.
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="report_opt_outs"
+    )
+    email_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "email_hash"], name="report_opt_out_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.email_hash[:8]}"

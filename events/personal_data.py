@@ -11,7 +11,7 @@ from django.db.models import Value
 from django.db.models.functions import Lower
 
 from .answers import answer_values
-from .models import DoorLink, Follower, Registration
+from .models import DoorLink, Follower, LiveQuestion, Registration
 from .services import registration_erase, registrations_anonymise
 
 
@@ -127,8 +127,16 @@ class EventsPersonalData:
             unconfirmed, _ = Follower.objects.filter(
                 confirmed_at__isnull=True, created_at__lt=now - Follower.CONFIRM_WITHIN
             ).delete()
+            # First names typed with live questions go with the rest; the questions, votes
+            # and a report's frozen outcomes and agreements hold no one's name and stay.
+            live_first_names = (
+                LiveQuestion.objects.filter(round__event__ends_at__lt=cutoff)
+                .exclude(first_name="")
+                .update(first_name="")
+            )
             return {
                 "registrations": anonymised,
+                "live_first_names": live_first_names,
                 "door_links": door_links,
                 "unconfirmed_followers": unconfirmed,
             }

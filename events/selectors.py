@@ -12,7 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .answers import AnswerValue, answer_values
-from .models import Answer, Event, LiveRound, OutgoingEmail, Question, QuestionChoice, Registration
+from .models import (
+    Answer,
+    Event,
+    LiveRound,
+    OutgoingEmail,
+    Question,
+    QuestionChoice,
+    Registration,
+    Report,
+)
 
 
 def events_public() -> QuerySet[Event]:
@@ -48,12 +57,20 @@ def organisation_feed_events(organisation) -> QuerySet[Event]:
     )
 
 
+# Whether a meeting's report is online, for the links on the meeting's cards and page.
+_has_report = Exists(Report.objects.filter(event=OuterRef("pk"), published_at__isnull=False))
+
+
 def organisation_meetings(organisation, *, past_limit: int = 20) -> tuple[list, list]:
     """Upcoming and past public meetings of one organisation, in two queries."""
     events = events_public().filter(organisation=organisation).select_related("organisation")
     now = timezone.now()
     upcoming = list(events.filter(ends_at__gte=now))
-    past = list(events.filter(ends_at__lt=now).order_by("-starts_at")[:past_limit])
+    past = list(
+        events.filter(ends_at__lt=now)
+        .annotate(has_report=_has_report)
+        .order_by("-starts_at")[:past_limit]
+    )
     return upcoming, past
 
 
@@ -65,7 +82,8 @@ def event_public(slug: str) -> Event:
         .annotate(
             live_open=Exists(
                 LiveRound.objects.filter(event=OuterRef("pk"), state=LiveRound.State.OPEN)
-            )
+            ),
+            has_report=_has_report,
         )
         .select_related("organisation", "series")
         .prefetch_related("programme", "hosts", "questions__choices")
@@ -464,7 +482,11 @@ def series_meetings(series, *, past_limit: int = 20) -> tuple[list, list]:
     events = events_public().filter(series=series).select_related("organisation")
     now = timezone.now()
     upcoming = list(events.filter(ends_at__gte=now))
-    past = list(events.filter(ends_at__lt=now).order_by("-starts_at")[:past_limit])
+    past = list(
+        events.filter(ends_at__lt=now)
+        .annotate(has_report=_has_report)
+        .order_by("-starts_at")[:past_limit]
+    )
     return upcoming, past
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
@@ -36,14 +37,27 @@ def build_message(mail: OutgoingEmail) -> EmailMessage:
         "position": registration.waitlist_position(),
         "SITE_URL": settings.SITE_URL,
     }
+    if mail.kind == OutgoingEmail.Kind.REPORT:
+        from .services.report import opt_out_url
+
+        context["report"] = event.report
+        context["opt_out_url"] = opt_out_url(registration)
     with translation.override(registration.language or settings.LANGUAGE_CODE):
         subject = render_to_string("events/email/subject.txt", context).strip()
         body = render_to_string("events/email/body.txt", context)
+    headers = {}
+    if mail.kind == OutgoingEmail.Kind.REPORT:
+        # One click in the mail app stops reports from this organisation (RFC 8058).
+        headers = {
+            "List-Unsubscribe": f"<{context['opt_out_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
     message = EmailMessage(
         subject=" ".join(subject.split()),
         body=body,
         to=[registration.email],
         reply_to=[event.contact_email] if event.contact_email else None,
+        headers=headers,
     )
     if mail.kind in WITH_TICKET and registration.status == Registration.Status.CONFIRMED:
         message.attach("ticket.png", qr_png(registration.ticket_code), "image/png")
@@ -253,5 +267,46 @@ def follower_news_send(event_id: int, follower_ids: list[int], attempt: int = 1)
             logger.error(
                 "News of meeting %s to follower %s not sent; given up", event_id, follows[0].pk
             )
+        return "failed"
+    return "sent"
+
+
+# Agreements ----------------------------------------------------------------------------
+
+
+@task()
+def agreement_follow_up_send(agreement_id: int, attempt: int = 1) -> str:
+    """Ask the organisers how an agreement past its date went: done, or moved?"""
+    from .models import ReportAgreement
+    from .services.report import agreement_recipients
+
+    agreement = (
+        ReportAgreement.objects.select_related("report__event", "initiative")
+        .filter(pk=agreement_id)
+        .first()
+    )
+    if agreement is None or agreement.state == ReportAgreement.State.DONE:
+        return "skipped"
+    event = agreement.report.event
+    recipients = agreement_recipients(event)
+    if not recipients:
+        return "skipped"
+    context = {
+        "agreement": agreement,
+        "event": event,
+        "manage_url": settings.SITE_URL
+        + reverse("events:report_manage", kwargs={"slug": event.slug}),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("events/email/agreement_subject.txt", context)
+        body = render_to_string("events/email/agreement_body.txt", context)
+    message = EmailMessage(subject=" ".join(subject.split()), body=body, bcc=recipients)
+    try:
+        message.send()
+    except Exception as exc:  # any transport error: try again later, or on the next run
+        logger.warning("Agreement follow-up %s not sent (try %s): %s", agreement_id, attempt, exc)
+        if not _follower_retry(agreement_follow_up_send, attempt, agreement_id):
+            # Given up for now: the next hourly run claims it again.
+            ReportAgreement.objects.filter(pk=agreement_id).update(follow_up_sent_at=None)
         return "failed"
     return "sent"

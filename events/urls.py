@@ -2,7 +2,7 @@ from django.urls import path
 
 import zorgzaam.converters  # noqa: F401  (the "token" converter)
 
-from .views import attendees, checkin, door, following, live, organiser, public, series
+from .views import attendees, checkin, door, following, live, organiser, public, report, series
 from .views import questions as question_views
 from .views.sharing import event_og_image
 from .views.widget import event_widget
@@ -23,6 +23,8 @@ urlpatterns = [
     path(
         "evenementen/<slug:slug>/live/scherm/stand/", live.live_screen_part, name="live_screen_part"
     ),
+    path("evenementen/<slug:slug>/verslag/", report.report_detail, name="report"),
+    path("verslagen/afmelden/<str:token>/", report.report_opt_out, name="report_opt_out"),
     path("aanmelding/<token:token>/", public.registration_detail, name="registration"),
     path("aanmelding/<token:token>/qr.png", public.registration_qr, name="registration_qr"),
     path("aanmelding/<token:token>/agenda.ics", public.registration_ics, name="registration_ics"),
@@ -177,6 +179,9 @@ urlpatterns = [
     path("organisatie/evenementen/<slug:slug>/bericht/", organiser.message_compose, name="message"),
     path("organisatie/evenementen/<slug:slug>/inzicht/", organiser.insight, name="insight"),
     path("organisatie/evenementen/<slug:slug>/live/", live.live_manage, name="live_manage"),
+    path(
+        "organisatie/evenementen/<slug:slug>/verslag/", report.report_manage, name="report_manage"
+    ),
     path(
         "organisatie/evenementen/<slug:slug>/vragen/",
         question_views.question_list,

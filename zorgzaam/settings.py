@@ -341,7 +341,8 @@ MAP_ATTRIBUTION = os.environ.get(
 
 
 # Content-Security-Policy: no inline scripts or styles, nothing from other sites except
-# the map tiles. The check-in camera needs no extra source (the stream is a MediaStream).
+# the map tiles (and a report's video player, framed on request). The check-in camera
+# needs no extra source (the stream is a MediaStream).
 _tiles = urlsplit(MAP_TILE_URL.replace("{s}", "a"))
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -356,6 +357,8 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [NONE],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
+        # A report's video, only after the visitor clicks to play it (static/js/report.js).
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
     }
 }
 

@@ -15,7 +15,7 @@ from .checkin import (
     checkin_undo_by_code,
 )
 from .door import cohost_add, cohost_remove, door_link_create, door_link_revoke
-from .errors import EventError, FollowError, LiveError, RegistrationError
+from .errors import EventError, FollowError, LiveError, RegistrationError, ReportError
 from .following import (
     follow_confirm,
     follow_request,
@@ -55,6 +55,21 @@ from .registrations import (
     registration_create,
     registration_resend,
     registration_update,
+)
+from .report import (
+    agreement_create,
+    agreement_delete,
+    agreement_update,
+    agreements_follow_up_due,
+    report_for,
+    report_opt_out,
+    report_outcome_delete,
+    report_outcome_freeze,
+    report_photo_add,
+    report_photo_delete,
+    report_publish,
+    report_unpublish,
+    report_update,
 )
 from .retention import registration_erase, registrations_anonymise
 from .waitlist import waitlist_confirm, waitlist_promote
@@ -116,4 +131,18 @@ __all__ = [
     "unfollow",
     "waitlist_confirm",
     "waitlist_promote",
+    "ReportError",
+    "agreement_create",
+    "agreement_delete",
+    "agreement_update",
+    "agreements_follow_up_due",
+    "report_for",
+    "report_opt_out",
+    "report_outcome_delete",
+    "report_outcome_freeze",
+    "report_photo_add",
+    "report_photo_delete",
+    "report_publish",
+    "report_unpublish",
+    "report_update",
 ]

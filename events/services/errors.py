@@ -31,3 +31,11 @@ class LiveError(Exception):
     def __init__(self, code: str, message: str = ""):
         super().__init__(message or code)
         self.code = code
+
+
+class ReportError(Exception):
+    """A change to a meeting's report that the rules do not allow; see `code`."""
+
+    def __init__(self, code: str, message: str = ""):
+        super().__init__(message or code)
+        self.code = code

@@ -65,3 +65,16 @@ def empty_follow_form():
 def follow_confirm_days():
     """How many days a request to follow waits for its confirmation, for the privacy page."""
     return Follower.CONFIRM_WITHIN.days
+
+
+@register.inclusion_tag("events/includes/_agreements_for_initiative.html")
+def agreements_for(initiative):
+    """Agreements of published meetings' reports that name this initiative, newest first."""
+    from ..models import ReportAgreement
+
+    agreements = (
+        ReportAgreement.objects.filter(initiative=initiative, report__published_at__isnull=False)
+        .select_related("report__event")
+        .order_by("-report__event__starts_at", "position")[:20]
+    )
+    return {"agreements": list(agreements)}

@@ -59,11 +59,13 @@ def test_events_provider_purges_registrations_of_meetings_ended_before_the_cutof
 
     assert provider.purge(now=now, cutoff=now - timedelta(days=3)) == {
         "registrations": 0,
+        "live_first_names": 0,
         "door_links": 0,
         "unconfirmed_followers": 0,
     }
     assert provider.purge(now=now, cutoff=now - timedelta(days=1)) == {
         "registrations": 1,
+        "live_first_names": 0,
         "door_links": 0,
         "unconfirmed_followers": 0,
     }

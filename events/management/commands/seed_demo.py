@@ -14,7 +14,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from events import services
-from events.models import Event, LiveRound, ProgrammeItem, Question, QuestionChoice, Series
+from events.models import (
+    Event,
+    LiveRound,
+    ProgrammeItem,
+    Question,
+    QuestionChoice,
+    Report,
+    ReportAgreement,
+    Series,
+)
 from initiatives.models import Approach, Initiative, InitiativeType, Municipality
 from initiatives.services import initiative_index
 from organisations.models import INVITATION_VALID_FOR, Invitation, Membership, Organisation, Role
@@ -205,6 +214,15 @@ SERIES = {
     "burgerinitiatief Het 8ste Werk in Kampen; daarna vervolgen we het gesprek bij "
     "Zorgvrijstaat in Rotterdam, zonder dat het bij alleen praten blijft.",
 }
+# Example data: the seeds say only that the tour began here, so the text says it is an example.
+EXAMPLE_REPORT_SUMMARY = (
+    "Voorbeeldverslag (demo). Dit voorjaar was de aftrap van de bezoeken aan zorgzame "
+    "buurten bij burgerinitiatief Het 8ste Werk in Kampen.\n\n"
+    "We spraken over zorgen voor elkaar als iets van mensen: eigenaarschap voelen en "
+    "zeggenschap hebben over de eigen zorg en het eigen welzijn. Op 19 juni vervolgen we "
+    "het gesprek bij Zorgvrijstaat in Rotterdam."
+)
+
 EVENT_SERIES = {"aftrap-het-8ste-werk-kampen", "meetup-zorgvrijstaat"}
 
 
@@ -510,6 +528,8 @@ class Command(BaseCommand):
             if slug == "bestuurdersevent-krachtige-kernen":
                 self._vraagstuk_question(event)
                 self._live_rounds(event)
+            if slug == "aftrap-het-8ste-werk-kampen" and settings.DEBUG:
+                self._example_report(event, initiatives)
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -571,6 +591,32 @@ class Command(BaseCommand):
             )
         if poll.state != LiveRound.State.OPEN:
             services.live_round_open(round=poll)
+
+    def _example_report(self, event: Event, initiatives) -> None:
+        """A published report for the past Kampen visit, marked as example data (development
+        only). Written directly, so nobody is emailed; idempotent."""
+        meetup = Event.objects.filter(slug="meetup-zorgvrijstaat").first()
+        report, created = Report.objects.get_or_create(event=event)
+        if created or not report.published_at:
+            now = timezone.now()
+            Report.objects.filter(pk=report.pk).update(
+                summary=EXAMPLE_REPORT_SUMMARY, published_at=now, attendees_notified_at=now
+            )
+        if not report.agreements.exists():
+            ReportAgreement.objects.create(
+                report=report,
+                what="Het gesprek vervolgen bij Zorgvrijstaat in Rotterdam, zonder dat het bij "
+                "‘alleen praten’ blijft (voorbeeld).",
+                initiative=initiatives["zorgvrijstaat"],
+                due_on=timezone.localdate(meetup.starts_at) if meetup else None,
+                position=1,
+            )
+            ReportAgreement.objects.create(
+                report=report,
+                what="Medestanders uitnodigen uit andere burgerinitiatieven (voorbeeld).",
+                initiative=initiatives["het-8ste-werk"],
+                position=2,
+            )
 
     def _vraagstuk_question(self, event: Event) -> None:
         """Contract: a required single choice over the six pitched vraagstukken."""
