@@ -997,8 +997,13 @@ class ReportPhoto(models.Model):
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="photos", verbose_name=_("report")
     )
-    # Stored only as re-encoded by zorgzaam.images (no metadata, a random name).
-    image = models.ImageField(_("photo"), upload_to="reports/")
+    # Stored only as re-encoded by zorgzaam.images (no metadata, a random name). Its size
+    # is kept with it, so the page needs no file read (and no file) to lay photos out.
+    image = models.ImageField(
+        _("photo"), upload_to="reports/", width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
     alt_text = models.CharField(
         _("description for people who cannot see the photo"), max_length=300
     )

@@ -15,8 +15,16 @@ from .services.report import ALT_MAX, WHAT_MAX, WHO_MAX
 PHOTO_MAX_SIDE = 1600
 
 
+class PlainTextField(forms.CharField):
+    """Text whose line breaks count as one character, as the browser counts them for its
+    maxlength; it sends them as CRLF, which would otherwise count twice."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+
 class ReportTextForm(forms.Form):
-    summary = forms.CharField(
+    summary = PlainTextField(
         label=_("Summary"),
         required=False,
         max_length=Report.SUMMARY_MAX,
@@ -37,6 +45,15 @@ class ReportTextForm(forms.Form):
         if url and urlsplit(url).scheme not in ("http", "https"):
             raise ValidationError(_("Give a web address that starts with https://."))
         return url
+
+    def clean(self):
+        # A browser sends both fields, even empty; a post that leaves one out (a script, a
+        # file where the text goes) would otherwise wipe what is stored.
+        data = super().clean()
+        for name, field in self.fields.items():
+            if field.widget.value_omitted_from_data(self.data, self.files, self.add_prefix(name)):
+                self.add_error(name, ValidationError(field.error_messages["required"], "required"))
+        return data
 
 
 class ReportPhotoForm(forms.Form):
@@ -82,6 +99,7 @@ class AgreementForm(forms.Form):
 
     def __init__(self, *args, agreement: ReportAgreement | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.agreement = agreement
         # Published initiatives, and the one already chosen even if it is no longer.
         queryset = Initiative.objects.filter(is_published=True, is_synthetic=False)
         if agreement is not None and agreement.initiative_id:
@@ -92,6 +110,18 @@ class AgreementForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("who", "").strip() and not data.get("initiative"):
+        if self.agreement is not None:
+            # As in a ModelForm: a field left out of the post (not sent empty) keeps what is
+            # stored, so a post of only the state does not wipe the date or the initiative.
+            for name in ("who", "initiative", "due_on"):
+                widget = self.fields[name].widget
+                if widget.value_omitted_from_data(self.data, self.files, self.add_prefix(name)):
+                    data[name] = getattr(self.agreement, name)
+        # Only when both were readable: a too-long name or an unknown initiative has its own error.
+        if (
+            "who" in data
+            and "initiative" in data
+            and not (data["who"].strip() or data["initiative"])
+        ):
             self.add_error("who", _("Say who does it, or choose an initiative."))
         return data

@@ -6,6 +6,7 @@ copies of the live results taken when the organisers add them; agreements whose 
 passed get one follow-up email to the organisers.
 """
 
+import re
 from datetime import date
 
 from django.conf import settings
@@ -39,6 +40,7 @@ WHAT_MAX = 300
 WHO_MAX = 200
 ALT_MAX = 300
 _OPT_OUT_SALT = "events.report.opt_out"
+_OPT_OUT_HASH = re.compile(r"[0-9a-f]{64}")
 
 
 def report_for(*, event: Event) -> Report:
@@ -47,15 +49,22 @@ def report_for(*, event: Event) -> Report:
     return report
 
 
+# The largest value of a PositiveSmallIntegerField on every database (PostgreSQL smallint).
+_POSITION_MAX = 32767
+
+
 def _next_position(queryset) -> int:
-    return (queryset.aggregate(last=Max("position"))["last"] or 0) + 1
+    """After the last one. Adding and removing photos or agreements keeps raising it, so it
+    stops at the column's limit; ties keep their order, as the models order by pk next."""
+    return min((queryset.aggregate(last=Max("position"))["last"] or 0) + 1, _POSITION_MAX)
 
 
 @transaction.atomic
 def report_update(*, report: Report, summary: str, video_url: str) -> Report:
+    summary = summary.replace("\r\n", "\n").strip()
     if len(summary) > Report.SUMMARY_MAX:
         raise ReportError("too_long")
-    report.summary = summary.replace("\r\n", "\n").strip()
+    report.summary = summary
     report.video_url = video_url.strip()
     report.save(update_fields=["summary", "video_url", "updated_at"])
     return report
@@ -303,9 +312,13 @@ def opt_out_from_token(token: str) -> tuple[int, str]:
         organisation_id, email_hash = signing.loads(token, salt=_OPT_OUT_SALT)
     except (signing.BadSignature, ValueError, TypeError):
         raise ReportError("invalid_link") from None
-    if not isinstance(organisation_id, int) or not isinstance(email_hash, str):
+    # Only what opt_out_url makes: an old format or a payload signed for something else
+    # must not reach the database (NUL, a lone surrogate, a bool as id).
+    if type(organisation_id) is not int or not isinstance(email_hash, str):
         raise ReportError("invalid_link")
-    return organisation_id, email_hash[:64]
+    if not _OPT_OUT_HASH.fullmatch(email_hash):
+        raise ReportError("invalid_link")
+    return organisation_id, email_hash
 
 
 def report_opt_out(*, organisation_id: int, email_hash: str) -> bool:

@@ -113,8 +113,17 @@ def report_detail(request, slug):
 # The organisers' page
 
 
+_ID = re.compile(r"[0-9]{1,9}")
+
+
+def _id(value) -> int | None:
+    """A posted id, or None. ASCII digits only: str.isdigit() also takes "²" (which int()
+    refuses) and "١" (which int() reads as 1)."""
+    return int(value) if isinstance(value, str) and _ID.fullmatch(value) else None
+
+
 def _item(queryset, value):
-    pk = int(value) if isinstance(value, str) and value.isdigit() and len(value) < 10 else None
+    pk = _id(value)
     item = queryset.filter(pk=pk).first() if pk else None
     if item is None:
         raise services.ReportError("unknown_item")
@@ -122,7 +131,7 @@ def _item(queryset, value):
 
 
 def _ids(values) -> list[int]:
-    return [int(v) for v in values if isinstance(v, str) and v.isdigit() and len(v) < 10]
+    return [pk for pk in map(_id, values) if pk is not None]
 
 
 def _report_act(request, report, action):

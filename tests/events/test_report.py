@@ -518,8 +518,10 @@ def test_a_forged_opt_out_link_is_404(client, db):
 # Retention
 
 
-def test_the_purge_keeps_outcomes_and_agreements_and_drops_first_names(make_ended_event):
+def test_the_purge_keeps_outcomes_and_agreements_and_drops_first_names(client, make_ended_event):
     ended = make_ended_event(days=40)
+    came = _sign_up(ended, "Ans", "ans@example.org")
+    Registration.objects.filter(pk=came.pk).update(checked_in_at=ended.starts_at)
     wall = services.live_round_create(event=ended, kind="questions", title="Vragen")
     services.live_round_open(round=wall)
     question = services.live_question_ask(round=wall, participant=ME, text="Hoe?", first_name="Ali")
@@ -532,3 +534,10 @@ def test_the_purge_keeps_outcomes_and_agreements_and_drops_first_names(make_ende
     assert LiveQuestion.objects.get().first_name == ""
     assert report.outcomes.get().results == [{"label": "Hoe?", "total": 0}]
     assert report.agreements.get().what == "Samen verder"
+    assert Registration.objects.get().email != "ans@example.org"
+    # The count of who came survives on the public report; the name does not.
+    services.report_publish(report=report)
+    client.cookies["django_language"] = "en"
+    html = client.get(_public(ended)).content.decode()
+    assert "1 person was there" in html
+    assert "Hoe?" in html and "Ans" not in html
