@@ -18,6 +18,9 @@ urlpatterns = [
     path("evenementen/<slug:slug>/og.png", event_og_image, name="og_image"),
     path("evenementen/<slug:slug>/widget/", event_widget, name="widget"),
     path("evenementen/<slug:slug>/live/", live.live_participant, name="live"),
+    # The short way in: type the meeting's six-digit code shown on the projector
+    path("live/", live.live_join, name="live_join"),
+    path("live/<str:code>/", live.live_join_code, name="live_join_code"),
     path("evenementen/<slug:slug>/live/qr.svg", live.live_qr, name="live_qr"),
     path("evenementen/<slug:slug>/live/scherm/", live.live_screen, name="live_screen"),
     path(

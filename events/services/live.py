@@ -5,12 +5,18 @@ cookie (see events.views.live). A new vote replaces the participant's previous o
 round row is locked (SELECT … FOR UPDATE on PostgreSQL, the IMMEDIATE write lock on
 SQLite) and their old rows are deleted before the new ones are written, in one transaction,
 so two votes sent at once from one phone leave exactly one.
+
+Every write that changes what the projector shows bumps the meeting's screen version once
+its transaction commits (`live_screen_changed`); the projector's partial is cached under
+that version (events.views.live), so the next poll after a change is rendered afresh.
 """
 
 import re
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -56,6 +62,38 @@ def _open_round(round_: LiveRound, *kinds: str) -> LiveRound:
     return locked
 
 
+# The projector's version: bumped after every write that commits
+
+
+def _screen_version_key(event_id: int) -> str:
+    return f"live:screen-version:{event_id}"
+
+
+def _fresh_version() -> int:
+    # Never a number used before: if the cache loses the key (evicted, restarted), partials
+    # stored under an older version must not come back.
+    return time.time_ns()
+
+
+def live_screen_version(*, event_id: int) -> int:
+    return cache.get_or_set(_screen_version_key(event_id), _fresh_version, None)
+
+
+def live_screen_changed(*, event_id: int) -> None:
+    """The projector shows something else now: its cached partial is out of date."""
+    key = _screen_version_key(event_id)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, _fresh_version(), None)
+
+
+def _screen_changes(event_id: int) -> None:
+    """Bump the version when the current transaction commits (so a reader that sees the
+    new version also sees the new rows), and never for a write that is rolled back."""
+    transaction.on_commit(lambda: live_screen_changed(event_id=event_id), robust=True)
+
+
 # Rounds (organisers)
 
 
@@ -93,6 +131,7 @@ def live_round_create(
         LiveOption.objects.bulk_create(
             LiveOption(round=round_, label=label, position=n) for n, label in enumerate(labels)
         )
+    _screen_changes(event.pk)
     return round_
 
 
@@ -131,6 +170,7 @@ def live_round_update(
         LiveOption.objects.bulk_create(
             LiveOption(round=round, label=label, position=n) for n, label in enumerate(labels)
         )
+    _screen_changes(round.event_id)
     return round
 
 
@@ -162,6 +202,7 @@ def live_round_open(*, round: LiveRound) -> LiveRound:
         raise LiveError("other_round_open") from error
     if not updated:
         raise LiveError("unknown_round")
+    _screen_changes(round.event_id)
     round.refresh_from_db()
     return round
 
@@ -171,12 +212,14 @@ def live_round_close(*, round: LiveRound) -> LiveRound:
     LiveRound.objects.filter(pk=round.pk, state=LiveRound.State.OPEN).update(
         state=LiveRound.State.CLOSED, closed_at=timezone.now()
     )
+    _screen_changes(round.event_id)
     round.refresh_from_db()
     return round
 
 
 @transaction.atomic
 def live_round_delete(*, round: LiveRound) -> None:
+    _screen_changes(round.event_id)
     round.delete()
 
 
@@ -188,13 +231,16 @@ def live_question_ask(
     *, round: LiveRound, participant: str, text: str, first_name: str = ""
 ) -> LiveQuestion:
     locked = _open_round(round, LiveRound.Kind.QUESTIONS)
-    return LiveQuestion.objects.create(
+    question = LiveQuestion.objects.create(
         round=locked,
         participant=participant,
         text=_clean_text(text, limit=QUESTION_MAX),
         first_name=_clean_text(first_name or "", limit=FIRST_NAME_MAX, required=False),
         state=LiveQuestion.State.PENDING if locked.moderated else LiveQuestion.State.VISIBLE,
     )
+    if question.state in LiveQuestion.ON_SCREEN:
+        _screen_changes(locked.event_id)
+    return question
 
 
 @transaction.atomic
@@ -202,6 +248,7 @@ def live_question_delete(*, question: LiveQuestion, participant: str) -> None:
     """A participant takes back their own question."""
     if question.participant != participant:
         raise LiveError("not_yours")
+    _screen_changes(question.round.event_id)
     question.delete()
 
 
@@ -210,7 +257,8 @@ def live_upvote(*, question: LiveQuestion, participant: str) -> bool:
     if question.state not in LiveQuestion.ON_SCREEN or question.merged_into_id:
         raise LiveError("unknown_question")
     with transaction.atomic():
-        _open_round(question.round, LiveRound.Kind.QUESTIONS)
+        locked = _open_round(question.round, LiveRound.Kind.QUESTIONS)
+        _screen_changes(locked.event_id)
         deleted, _ = LiveUpvote.objects.filter(question=question, participant=participant).delete()
         if deleted:
             return False
@@ -244,6 +292,7 @@ def live_question_moderate(
     else:
         raise LiveError("invalid_action")
     question.save(update_fields=["state", "merged_into"])
+    _screen_changes(question.round.event_id)
     return question
 
 
@@ -285,10 +334,12 @@ def live_vote(*, round: LiveRound, participant: str, choices: Mapping[int, int])
     locked = _open_round(round, *LiveRound.POLLS)
     ballot = _ballot(locked, choices)
     LiveVote.objects.filter(round=locked, participant=participant).delete()
-    return LiveVote.objects.bulk_create(
+    votes = LiveVote.objects.bulk_create(
         LiveVote(round=locked, option_id=option_id, participant=participant, points=points)
         for option_id, points in ballot.items()
     )
+    _screen_changes(locked.event_id)
+    return votes
 
 
 @transaction.atomic
@@ -297,7 +348,9 @@ def live_answer(*, round: LiveRound, participant: str, text: str) -> LiveAnswer:
     locked = _open_round(round, LiveRound.Kind.OPEN)
     text = _clean_text(text, limit=ANSWER_MAX)
     LiveAnswer.objects.filter(round=locked, participant=participant).delete()
-    return LiveAnswer.objects.create(round=locked, participant=participant, text=text)
+    answer = LiveAnswer.objects.create(round=locked, participant=participant, text=text)
+    _screen_changes(locked.event_id)
+    return answer
 
 
 # Reads the live pages share
@@ -341,6 +394,11 @@ _EMAIL = re.compile(r"[^\s@<>]+@[^\s@<>]+")
 def without_emails(text: str) -> str:
     """The projector never shows an email address, not even one a participant typed."""
     return _EMAIL.sub("[…]", text)
+
+
+def live_event_by_code(*, code: str) -> Event | None:
+    """The published meeting with this six-digit code (as typed at /live/)."""
+    return Event.objects.filter(status=Event.Status.PUBLISHED, live_code=code).only("slug").first()
 
 
 def live_open_round(*, event: Event) -> LiveRound | None:

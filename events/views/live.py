@@ -2,12 +2,15 @@
 
 Participants have no account: a signed cookie holds a random id, and only its SHA-256 is
 stored with what they send. Every form works without JavaScript (POST, then redirect);
-the projector polls a small partial with htmx.
+the projector polls a small partial with htmx, served from the cache until a live write
+bumps the meeting's screen version. Phones find a meeting by the page's address, its QR
+code, or its six-digit code typed at /live/.
 """
 
 import hashlib
 import re
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,9 +18,10 @@ from django.core.cache import cache
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -32,7 +36,7 @@ from ..live_forms import (
     LiveRoundForm,
     LiveVoteForm,
 )
-from ..models import Event, LiveQuestion, LiveRound, ProgrammeItem
+from ..models import LIVE_CODE_LENGTH, Event, LiveQuestion, LiveRound, ProgrammeItem
 from ..qr import qr_svg
 from ..services import live as live_reads
 from .decorators import manages_event
@@ -111,6 +115,84 @@ def _with_cookie(request, response, new: str | None):
 
 def _live_event(slug: str) -> Event:
     return get_object_or_404(Event.objects.filter(status=Event.Status.PUBLISHED), slug=slug)
+
+
+def _join_context(event: Event) -> dict:
+    """The ways in a projector and the organisers show: the page's address, the QR code,
+    and the short code with the address to type it at."""
+    code = event.live_code
+    return {
+        "join_url": settings.SITE_URL + reverse("events:live", kwargs={"slug": event.slug}),
+        "join_short_url": (settings.SITE_URL + reverse("events:live_join"))
+        .split("://", 1)[-1]
+        .rstrip("/"),
+        # Grouped 3 + 3 for reading from the back of the hall; never broken across lines.
+        "live_code": f"{code[:3]}\u00a0{code[3:]}",
+    }
+
+
+# The short way in: the six-digit code
+
+# What a phone keyboard may put between the digits: spaces of any kind and dashes.
+_CODE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
+_CODE_TYPED_MAX = 40
+
+JOIN_ERRORS = {
+    "empty": gettext_lazy("Type the six digits shown on the screen."),
+    "malformed": gettext_lazy("A code is six digits, for example 123 456."),
+    "unknown": gettext_lazy(
+        "No meeting has that code. Check the six digits on the screen and try again."
+    ),
+}
+
+
+def _typed_code(value) -> str | None:
+    """The six ASCII digits of a typed code, or None when it cannot be one.
+
+    Spaces and dashes are ignored; digits of another script (١٢٣ on an Arabic keyboard)
+    count as the digits they are.
+    """
+    if not isinstance(value, str) or len(value) > _CODE_TYPED_MAX:
+        return None
+    digits = _CODE_SEPARATORS.sub("", value)
+    if len(digits) != LIVE_CODE_LENGTH or not digits.isdecimal():
+        return None
+    return "".join(str(unicodedata.decimal(digit)) for digit in digits)
+
+
+def _join_answer(request, typed):
+    """Redirect to the meeting whose code was typed, or the form again saying why not."""
+    code = _typed_code(typed)
+    if code is None:
+        empty = isinstance(typed, str) and not typed.strip()
+        error, status = ("empty" if empty else "malformed"), 400
+    else:
+        event = live_reads.live_event_by_code(code=code)
+        if event is not None:
+            return redirect(reverse("events:live", kwargs={"slug": event.slug}))
+        error, status = "unknown", 404
+    context = {
+        "typed": typed if isinstance(typed, str) and len(typed) <= _CODE_TYPED_MAX else "",
+        "error": JOIN_ERRORS[error],
+    }
+    return render(request, "events/live/live_join.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def live_join(request):
+    """/live/: type the meeting's code (a GET form, so it works without JavaScript)."""
+    if "code" not in request.GET:
+        return render(request, "events/live/live_join.html", {"typed": ""})
+    typed = request.GET.getlist("code")
+    return _join_answer(request, typed[0] if len(typed) == 1 else None)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def live_join_code(request, code):
+    """/live/123456/: the code in the address, for a link or a QR code."""
+    return _join_answer(request, code)
 
 
 # Participants
@@ -357,7 +439,7 @@ def live_manage(request, event):
         "event": event,
         "form": form,
         "rounds": _organiser_rounds(event),
-        "join_url": settings.SITE_URL + reverse("events:live", kwargs={"slug": event.slug}),
+        **_join_context(event),
         "has_programme_choices": event.programme.filter(kind__in=ProgrammeItem.CHOOSABLE).count()
         >= 2,
     }
@@ -390,13 +472,39 @@ def _screen_context(event):
     return context
 
 
+# The partial every projector, and every phone watching along, polls every 2 seconds:
+# cached per meeting and language under the meeting's screen version, which every live
+# write bumps once it commits, so the next poll after a change is rendered afresh and every
+# other poll costs one query (the meeting). The lifetime only bounds what bypasses the
+# services (an edit in the admin); a cache of one process (no REDIS_URL) never hears of a
+# bump in another worker, so there a partial lives a second.
+SCREEN_CACHE_SECONDS = 60
+SCREEN_CACHE_SECONDS_LOCAL = 1
+
+
+def _screen_cache_seconds() -> int:
+    local = settings.CACHES["default"]["BACKEND"].endswith(".LocMemCache")
+    return SCREEN_CACHE_SECONDS_LOCAL if local else SCREEN_CACHE_SECONDS
+
+
+def _screen_round_html(event) -> str:
+    # The version is read before the rows: a partial stored under it is never older.
+    version = live_reads.live_screen_version(event_id=event.pk)
+    key = f"live:screen:{event.pk}:{version}:{event.updated_at.timestamp()}:{get_language()}"
+    html = cache.get(key)
+    if html is None:
+        # Rendered without the request: nothing of one visitor may end up in the cache.
+        html = render_to_string("events/live/_screen_round.html", _screen_context(event))
+        cache.set(key, html, _screen_cache_seconds())
+    return html  # a SafeString, as rendered (the cache keeps its type)
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def live_screen(request, slug):
     """The projector: the open round, big; the partial below refreshes it every 2 seconds."""
     event = _live_event(slug)
-    context = _screen_context(event)
-    context["join_url"] = settings.SITE_URL + reverse("events:live", kwargs={"slug": event.slug})
+    context = {"event": event, "screen_round": _screen_round_html(event), **_join_context(event)}
     return render(request, "events/live/live_screen.html", context)
 
 
@@ -404,7 +512,7 @@ def live_screen(request, slug):
 @require_http_methods(["GET", "HEAD"])
 def live_screen_part(request, slug):
     event = _live_event(slug)
-    return render(request, "events/live/_screen_round.html", _screen_context(event))
+    return HttpResponse(_screen_round_html(event))
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -131,6 +131,7 @@ def public_pages(demo) -> list[str]:
         f"/evenementen/{event.slug}/poster/",
         f"/evenementen/{event.slug}/live/",  # seed_demo's open poll
         f"/evenementen/{event.slug}/live/scherm/",
+        "/live/",  # the short way in: type the meeting's code
         f"/aanmelding/{token}/",
         f"/aanmelding/{token}/wijzigen/",
         f"/aanmelding/{token}/annuleren/",
@@ -173,6 +174,7 @@ def error_pages(demo) -> list[str]:
         f"/deur/{demo['withdrawn_door_link'].token}/",
         f"/volgen/{'x' * 43}/",
         f"/volgen/{demo['expired_follower'].token}/",
+        "/live/?code=12",  # a code too short: the form again, with its message (400)
     ]
 
 
