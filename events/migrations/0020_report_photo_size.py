@@ -4,25 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0019_report'),
+        ("events", "0019_report"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reportphoto',
-            name='height',
+            model_name="reportphoto",
+            name="height",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='reportphoto',
-            name='width',
+            model_name="reportphoto",
+            name="width",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AlterField(
-            model_name='reportphoto',
-            name='image',
-            field=models.ImageField(height_field='height', upload_to='reports/', verbose_name='photo', width_field='width'),
+            model_name="reportphoto",
+            name="image",
+            field=models.ImageField(
+                height_field="height",
+                upload_to="reports/",
+                verbose_name="photo",
+                width_field="width",
+            ),
         ),
     ]

@@ -10,10 +10,11 @@ import shutil
 import subprocess
 import urllib.parse
 import urllib.request
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
@@ -98,8 +99,11 @@ def demo(site):
         purpose="Koffieochtenden en een voorzorgcirkel in onze straat.",
         language="nl",
     )
+    report, opt_out = _report(demo_initiative=Initiative.objects.get(slug="het-8ste-werk"))
     return {
         "event": event,
+        "report": report,
+        "opt_out": opt_out,
         "registration": registration,
         "organiser": organiser,
         "coordinator": coordinator,
@@ -112,6 +116,56 @@ def demo(site):
         "expired_follower": expired_follower,
         "withdrawn_door_link": withdrawn,
     }
+
+
+def _report(demo_initiative):
+    """A published report of the past Kampen visit with every part: text with a link, a
+    video, a frozen poll, chosen questions, agreements (one naming an initiative), a photo."""
+    from io import BytesIO
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+    from PIL import Image
+
+    from events.models import Report
+    from events.services.report import opt_out_url
+
+    kampen = Event.objects.get(slug="aftrap-het-8ste-werk-kampen")
+    poll = services.live_round_create(
+        event=kampen, kind="points", title="Wat pakken we op?", options=["Wonen", "Zorg"]
+    )
+    services.live_round_open(round=poll)
+    services.live_vote(round=poll, participant="a" * 64, choices={poll.options.first().pk: 7})
+    services.live_round_close(round=poll)
+    wall = services.live_round_create(event=kampen, kind="questions", title="Vragen uit de zaal")
+    services.live_round_open(round=wall)
+    question = services.live_question_ask(round=wall, participant="b" * 64, text="Wie doet mee?")
+    services.live_round_close(round=wall)
+    report = services.report_for(event=kampen)
+    services.report_update(
+        report=report,
+        summary="Een goed gesprek.\n\nMeer op https://example.org/kampen",
+        video_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+    )
+    services.report_outcome_freeze(report=report, round=poll)
+    services.report_outcome_freeze(report=report, round=wall, chosen=[question.pk])
+    services.agreement_create(
+        report=report, what="Samen verder in Rotterdam", initiative=demo_initiative
+    )
+    services.agreement_create(
+        report=report, what="Een buurtapp opzetten", who="Buurtteam", due_on=date(2020, 1, 1)
+    )
+    buffer = BytesIO()
+    Image.new("RGB", (320, 200), (30, 110, 80)).save(buffer, format="JPEG")
+    services.report_photo_add(
+        report=report, image=ContentFile(buffer.getvalue(), "zaal.jpg"), alt_text="De zaal"
+    )
+    # Published without the attendee email (that path is tested elsewhere).
+    Report.objects.filter(pk=report.pk).update(published_at=timezone.now())
+    registration = services.registration_create(
+        event=Event.objects.get(slug="meetup-zorgvrijstaat"), name="Ans", email="ans@example.org"
+    ).registration
+    return report, opt_out_url(registration).removeprefix(settings.SITE_URL)
 
 
 def public_pages(demo) -> list[str]:
@@ -132,6 +186,9 @@ def public_pages(demo) -> list[str]:
         f"/evenementen/{event.slug}/live/",  # seed_demo's open poll
         f"/evenementen/{event.slug}/live/scherm/",
         "/live/",  # the short way in: type the meeting's code
+        f"/evenementen/{demo['report'].event.slug}/verslag/",  # every part of a report
+        "/initiatieven/het-8ste-werk/",  # with the report's agreement
+        demo["opt_out"],  # no more reports: asks to confirm
         f"/aanmelding/{token}/",
         f"/aanmelding/{token}/wijzigen/",
         f"/aanmelding/{token}/annuleren/",
@@ -197,6 +254,8 @@ def organiser_pages(demo) -> list[str]:
         base + "vragen/",
         base + "vragen/nieuw/",
         base + "live/",
+        base + "verslag/",  # a report not written yet, an open round
+        f"/organisatie/evenementen/{demo['report'].event.slug}/verslag/",  # every part
         base + f"vragen/{demo['event'].questions.first().pk}/",
         base + f"vragen/{demo['event'].questions.first().pk}/verwijderen/",
         *series_pages(demo),

@@ -4,7 +4,6 @@ from datetime import date, timedelta
 from io import BytesIO, StringIO
 
 import pytest
-from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
