@@ -51,8 +51,24 @@ format: install-dev
 
 # Extract new UI strings into the catalogues (needs GNU gettext), then compile the .mo
 # files in pure Python, so a fresh machine needs no gettext to run the translations.
+# Turkish and Arabic cover what residents and participants see; organisers' pages are left
+# out (a string missing there falls back to Dutch).
+ORGANISER_ONLY := $(foreach p,templates/events/organiser templates/events/door \
+	templates/events/live/live_manage.html templates/events/report/report_manage.html \
+	templates/organisations/team.html templates/organisations/_team_* \
+	templates/organisations/organisation_form.html templates/organisations/request_queue.html \
+	templates/organisations/email templates/initiatives/moderation_* \
+	templates/initiatives/_moderation_summary.html templates/initiatives/initiative_import.html \
+	templates/registration templates/admin events/views/organiser.py events/views/attendees.py \
+	events/views/checkin.py events/views/door.py events/views/questions.py events/admin.py \
+	events/exports.py events/question_forms.py events/series_forms.py events/report_forms.py \
+	organisations/views/team.py organisations/admin.py initiatives/views/moderation.py \
+	initiatives/views/spreadsheets.py initiatives/admin.py zorgzaam/admin.py \
+	*/management tests bench scripts,--ignore "$(p)" --ignore "$(p)/*")
+
 messages: install-dev
 	$(BIN)/python manage.py makemessages --locale nl --locale en --no-obsolete --no-location --ignore ".venv/*" --ignore "staticfiles/*"
+	$(BIN)/python manage.py makemessages --locale tr --locale ar --no-obsolete --no-location --ignore ".venv/*" --ignore "staticfiles/*" $(ORGANISER_ONLY)
 	$(BIN)/python scripts/compile_messages.py
 
 clean:

@@ -189,7 +189,7 @@ class RegistrationForm(
         required=False,
         validators=[no_control_characters],
         help_text=_("Only if we may call you about this meeting."),
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "dir": "ltr"}),
     )
     background = forms.ChoiceField(
         label=_("What describes you best?"),
@@ -383,6 +383,12 @@ class EventForm(forms.ModelForm):
             "languages",
             "free_entry",
             "hosts",
+            "title_en",
+            "summary_en",
+            "title_tr",
+            "summary_tr",
+            "title_ar",
+            "summary_ar",
         ]
         widgets = {
             "starts_at": DateTimeLocalInput(),
@@ -393,6 +399,12 @@ class EventForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 8}),
             "venue_accessibility": forms.Textarea(attrs={"rows": 2}),
             "hosts": forms.SelectMultiple(attrs={"size": 8}),
+            "title_tr": forms.TextInput(attrs={"lang": "tr"}),
+            "summary_tr": forms.Textarea(attrs={"rows": 2, "lang": "tr"}),
+            "title_ar": forms.TextInput(attrs={"lang": "ar", "dir": "rtl"}),
+            "summary_ar": forms.Textarea(attrs={"rows": 2, "lang": "ar", "dir": "rtl"}),
+            "title_en": forms.TextInput(attrs={"lang": "en"}),
+            "summary_en": forms.Textarea(attrs={"rows": 2, "lang": "en"}),
         }
 
     def __init__(self, *args, organisations=None, **kwargs):

@@ -7,6 +7,7 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -143,12 +144,23 @@ class Event(models.Model):
     # Raised whenever a sign-up question or one of its answers is saved or deleted (see
     # receivers.questions_changed): the sign-up form's questions are cached under it.
     questions_version = models.PositiveIntegerField(default=0, editable=False)
+    # The title and summary in other languages, for residents who read those better; the
+    # page shows the visitor's language where given, Dutch otherwise (see `in_language`).
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
+    summary_en = models.CharField(_("short summary in English"), max_length=300, blank=True)
+    title_tr = models.CharField(_("title in Turkish"), max_length=200, blank=True)
+    summary_tr = models.CharField(_("short summary in Turkish"), max_length=300, blank=True)
+    title_ar = models.CharField(_("title in Arabic"), max_length=200, blank=True)
+    summary_ar = models.CharField(_("short summary in Arabic"), max_length=300, blank=True)
     # What participants type at /live/ instead of the whole address (shown on the projector).
     live_code = models.CharField(
         _("live code"), max_length=LIVE_CODE_LENGTH, unique=True, editable=False
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    # The languages a title and summary can be given in, besides Dutch.
+    TRANSLATED = ("en", "tr", "ar")
 
     class Meta:
         ordering = ["starts_at"]
@@ -182,6 +194,32 @@ class Event(models.Model):
     def absolute_url(self) -> str:
         """The URL printed on flyers and encoded in the QR code."""
         return settings.SITE_URL + self.get_absolute_url()
+
+    def in_language(self, field: str, language: str | None = None) -> tuple[str, str]:
+        """(text, its language code): `title` or `summary` in `language` (default: the
+        active one) where the organisers gave it, else the Dutch original."""
+        language = (language or get_language() or "nl").split("-")[0]
+        if language in self.TRANSLATED:
+            text = getattr(self, f"{field}_{language}")
+            if text:
+                return text, language
+        return getattr(self, field), "nl"
+
+    @property
+    def local_title(self) -> str:
+        return self.in_language("title")[0]
+
+    @property
+    def local_summary(self) -> str:
+        return self.in_language("summary")[0]
+
+    @property
+    def local_title_language(self) -> str:
+        return self.in_language("title")[1]
+
+    @property
+    def local_summary_language(self) -> str:
+        return self.in_language("summary")[1]
 
     @property
     def venue_line(self) -> str:

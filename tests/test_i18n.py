@@ -46,7 +46,7 @@ def test_committed_mo_matches_po(language, tmp_path):
 def test_dutch_is_the_default(client, db):
     response = client.get("/")
     assert response.status_code == 200
-    assert '<html lang="nl">' in response.text
+    assert '<html lang="nl" dir="ltr">' in response.text
     assert "Komende bijeenkomsten" in response.text
 
 
@@ -55,7 +55,7 @@ def test_english_by_language_switch_and_remembered(client, db):
     assert response.status_code == 302
     assert response["Location"] == "/evenementen/"
     page = client.get("/")
-    assert '<html lang="en">' in page.text
+    assert '<html lang="en" dir="ltr">' in page.text
     assert "Upcoming meetings" in page.text
     assert "Komende bijeenkomsten" not in page.text
     # The switch offers the other language on every page.
@@ -64,7 +64,7 @@ def test_english_by_language_switch_and_remembered(client, db):
 
 def test_browser_language_does_not_override_dutch(client, db):
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
-    assert '<html lang="nl">' in page.text
+    assert '<html lang="nl" dir="ltr">' in page.text
 
 
 def test_english_catalogue_translates_every_string_to_itself():

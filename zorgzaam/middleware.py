@@ -2,11 +2,13 @@ import codecs
 import logging
 import re
 
+from django.conf import settings
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import JsonResponse, QueryDict, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
+from django.utils import translation
 
 
 class DutchFirstLocaleMiddleware(LocaleMiddleware):
@@ -17,9 +19,27 @@ class DutchFirstLocaleMiddleware(LocaleMiddleware):
     English. English is one tap away on every page, and remembered.
     """
 
+    # Pages for organisers, door volunteers and coordinators are in Dutch and English
+    # only: there a resident's Turkish or Arabic gives the Dutch page, left to right as
+    # the team knows it (the check-in page included), not a half-translated mirror.
+    TEAM_PATHS = (
+        "/organisatie/",
+        "/deur/",
+        "/accounts/",
+        "/admin/",
+        "/initiatieven/moderatie/",
+        "/initiatieven/import/",
+    )
+    TEAM_LANGUAGES = ("nl", "en")
+
     def process_request(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         super().process_request(request)
+        if request.LANGUAGE_CODE not in self.TEAM_LANGUAGES and request.path_info.startswith(
+            self.TEAM_PATHS
+        ):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
 
 
 class RejectUnreadableInputMiddleware:

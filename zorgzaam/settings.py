@@ -218,7 +218,9 @@ LOGOUT_REDIRECT_URL = "home"
 
 # Language: Dutch first, English available; the choice is remembered in a cookie.
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+# Residents' pages in all four; organisers' pages in Dutch and English (a Turkish or
+# Arabic string not translated falls back to Dutch, the default).
+LANGUAGES = [("nl", "Nederlands"), ("en", "English"), ("tr", "Türkçe"), ("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"

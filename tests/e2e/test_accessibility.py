@@ -356,7 +356,7 @@ def set_language(page, site, language):
     page.context.add_cookies([{"name": "django_language", "value": language, "url": site}])
 
 
-@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("language", ["nl", "en", "tr", "ar"])
 def test_every_page_passes_axe(site, browser, demo, language):
     _require(AXE, "axe-core")
     failures = {}
@@ -413,6 +413,18 @@ def test_every_page_is_valid_html(site, demo, tmp_path):
         with urllib.request.urlopen(site + path) if path != "/bestaat-niet/" else _404(site) as r:
             html = r.read()
         files.append((path, tmp_path / f"public-{n}.html", html))
+    # Every resident page in Turkish and Arabic too (right to left).
+    for language in ("tr", "ar"):
+        resident = Client()
+        resident.cookies["django_language"] = language
+        for n, path in enumerate(public_pages(demo) + error_pages(demo)):
+            files.append(
+                (
+                    f"{language} {path}",
+                    tmp_path / f"{language}-{n}.html",
+                    resident.get(path).content,
+                )
+            )
     for n, path in enumerate(error_pages(demo)):
         files.append((path, tmp_path / f"error-{n}.html", Client().get(path).content))
     for n, path in enumerate(organiser_pages(demo)):
@@ -512,8 +524,10 @@ def test_registration_form_by_keyboard_only(site, phone, demo):
     assert Registration.objects.filter(email="kees@example.org").exists()
 
 
-def test_registration_page_reflows_at_320px_and_200_percent_text(site, browser, demo):
+@pytest.mark.parametrize("language", ["nl", "ar"])
+def test_registration_page_reflows_at_320px_and_200_percent_text(site, browser, demo, language):
     context = browser.new_context(viewport={"width": 320, "height": 640}, bypass_csp=True)
+    context.add_cookies([{"name": "django_language", "value": language, "url": site}])
     page = context.new_page()
     page.goto(f"{site}/evenementen/meetup-zorgvrijstaat/")
     page.add_style_tag(content="html { font-size: 200% !important; }")
@@ -524,13 +538,16 @@ def test_registration_page_reflows_at_320px_and_200_percent_text(site, browser, 
     context.close()
 
 
-def test_event_page_is_light_and_first_party_only(site, browser, demo):
+@pytest.mark.parametrize("language", ["nl", "ar"])
+def test_event_page_is_light_and_first_party_only(site, browser, demo, language):
     """At most 150 KB on first load, all assets included, and nothing from other sites.
 
     The test server sends files uncompressed; in production whitenoise sends them gzipped
     (or smaller, with brotli), so each response is counted at its gzip size plus headers.
+    In Arabic the page has its right-to-left stylesheet instead.
     """
     context = browser.new_context(viewport=PHONE)
+    context.add_cookies([{"name": "django_language", "value": language, "url": site}])
     page = context.new_page()
     responses = []
     page.on("response", lambda response: responses.append(response))

@@ -56,9 +56,21 @@ LABELS = {
 }
 
 
-@pytest.mark.parametrize("language", ["nl", "en"])
+def _labels(language: str) -> dict[str, str]:
+    """The same labels as the residents read them in Turkish or Arabic (from the catalogue)."""
+    from django.utils import translation
+
+    if language in LABELS:
+        return LABELS[language]
+    with translation.override(language):
+        return {key: translation.gettext(text) for key, text in LABELS["en"].items()}
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "tr", "ar"])
 def test_resident_scans_flyer_signs_up_and_cancels_on_phone(site, phone, meeting, language):
-    label = LABELS[language]
+    label = _labels(language)
+    if language in ("tr", "ar"):
+        assert label != LABELS["en"]
     phone.context.add_cookies([{"name": "django_language", "value": language, "url": site}])
     # The printed flyer: read its QR code from the rendered page, as a phone camera would.
     phone.goto(f"{site}/evenementen/{meeting.slug}/poster/")
@@ -68,9 +80,12 @@ def test_resident_scans_flyer_signs_up_and_cancels_on_phone(site, phone, meeting
     assert scanned_url == f"{site}/evenementen/{meeting.slug}/"
     screenshot(phone, f"poster-phone-{language}")
 
-    # Scan → the meeting page, in Dutch, with the form.
+    # Scan → the meeting page, in the chosen language, with the form.
     phone.goto(scanned_url)
     assert phone.locator("h1").inner_text() == "Zorgzame buurt Nieuw-West"
+    direction = phone.evaluate("document.documentElement.dir")
+    assert direction == ("rtl" if language == "ar" else "ltr")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.get_by_label(label["name"]).fill("Samira Bakker")
     phone.get_by_label(label["email"]).fill("samira@example.org")
     phone.get_by_label(label["party"]).select_option("2")
@@ -105,6 +120,7 @@ def test_resident_scans_flyer_signs_up_and_cancels_on_phone(site, phone, meeting
     phone.get_by_role("link", name=label["cannot"]).click()
     phone.get_by_role("button", name=label["confirm_cancel"]).click()
     assert phone.get_by_role("heading", name=label["cancelled"]).is_visible()
+    screenshot(phone, f"cancelled-phone-{language}")
     waiting.refresh_from_db()
     assert waiting.status == "confirmed"
 
