@@ -306,6 +306,9 @@ class EventInsight:
     topics: list[str]
     cancelled: int
     questions: list[dict]  # per question: label, kind, rows or count/average
+    # Per day from the first sign-up to the meeting (or today): the people with a place
+    # who had signed up by the end of that day.
+    people_by_day: list[tuple]
 
 
 def question_insight(event: Event) -> list[dict]:
@@ -393,9 +396,18 @@ def event_insight(*, event: Event) -> EventInsight:
     checked_in = sum(r.party_size for r in confirmed if r.checked_in_at)
     max_day = max(by_day.values(), default=1)
     max_background = max(backgrounds.values(), default=1)
+    people_per_day = Counter()
+    for r in confirmed:
+        people_per_day[timezone.localdate(r.created_at)] += r.party_size
+    people_by_day = []
+    if by_day:
+        # To the meeting, or today while it is still to come; later sign-ups still count.
+        until = min(timezone.localdate(event.starts_at), timezone.localdate())
+        people_by_day = _running_total(people_per_day, since=min(by_day), until=max(until, *by_day))
+    totals = dict(people_by_day)
     return EventInsight(
         signups=[
-            {"day": day, "count": n, "percent": round(100 * n / max_day)}
+            {"day": day, "count": n, "percent": round(100 * n / max_day), "total": totals[day]}
             for day, n in sorted(by_day.items())
         ],
         backgrounds=[
@@ -413,7 +425,18 @@ def event_insight(*, event: Event) -> EventInsight:
         topics=[r.topic for r in active if r.topic],
         cancelled=len(registrations) - len(active),
         questions=question_insight(event),
+        people_by_day=people_by_day,
     )
+
+
+def _running_total(per_day: Counter, *, since, until) -> list[tuple]:
+    """(day, running total) for every day from `since` to `until`, both included."""
+    day, total, result = since, 0, []
+    while day <= until:
+        total += per_day.get(day, 0)
+        result.append((day, total))
+        day += timedelta(days=1)
+    return result
 
 
 def events_upcoming_for_initiative(initiative):

@@ -5,7 +5,7 @@ between approaches, so initiatives and formal care complement rather than compet
 """
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.db.models import Count, Prefetch, Q
@@ -254,12 +254,22 @@ class AreaLine:
 
 
 @dataclass
+class ApproachLine:
+    municipality: str
+    approach: str
+    count: int  # initiatives in the municipality that follow the approach
+    url: str
+
+
+@dataclass
 class AreaOverview:
     area_name: str
     initiatives_count: int
     catalogue_url: str
     overlap: list[AreaLine]  # activities offered by two or more initiatives
     gaps: list[AreaLine]  # target groups no initiative names
+    # per municipality (by name), its approaches, most followed first
+    approaches: list[ApproachLine] = field(default_factory=list)
 
 
 def area_overview(*, province: Province | None = None, municipality: Municipality | None = None):
@@ -307,4 +317,26 @@ def area_overview(*, province: Province | None = None, municipality: Municipalit
         catalogue_url=url(),
         overlap=overlap,
         gaps=gaps,
+        approaches=_approaches_per_municipality(initiatives, base_url),
     )
+
+
+def _approaches_per_municipality(initiatives, base_url: str) -> list[ApproachLine]:
+    """How many initiatives follow each approach, per municipality: one query."""
+    rows = (
+        initiatives.order_by()
+        .filter(municipality__isnull=False, approaches__isnull=False)
+        .values("municipality__name", "municipality__slug", "approaches__name", "approaches__slug")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("municipality__name", "-n", "approaches__name")
+    )
+    return [
+        ApproachLine(
+            row["municipality__name"],
+            row["approaches__name"],
+            row["n"],
+            base_url
+            + urlencode({"gemeente": row["municipality__slug"], "aanpak": row["approaches__slug"]}),
+        )
+        for row in rows
+    ]

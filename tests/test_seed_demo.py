@@ -301,7 +301,7 @@ def test_the_monitor_shows_figures_for_drenthe_and_rotterdam(example_demo, clien
     assert overall.comparison == "within"  # the seed's 50–60%
     page = client.get("/initiatieven/knelpunten/", {"gemeente": "rotterdam"})
     assert page.status_code == 200 and not page.context["monitor"].suppressed
-    assert "Te weinig gegevens" not in page.text
+    assert "Te weinig gegevens:" not in page.text  # the monitor withholds nothing
 
 
 def test_the_moderation_queue_has_submissions_and_a_correction(example_demo, client):

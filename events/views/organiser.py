@@ -6,12 +6,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from organisations.permissions import EVENTS, organisations_with
+from zorgzaam import charts
 from zorgzaam.roles import user_is_coordinator
 
 from .. import selectors, services
@@ -190,8 +192,105 @@ def message_compose(request, event):
 @manages_event
 def insight(request, event):
     figures = selectors.event_insight(event=event)
-    return render(
-        request,
-        "events/organiser/insight.html",
-        {"event": event, **asdict(figures)},
+    context = {"event": event, **asdict(figures)}
+    context["signups_chart"] = _signups_chart(figures.people_by_day, event.capacity)
+    context["background_chart"] = _background_chart(figures.backgrounds)
+    context["checkin_chart"] = _checkin_chart(figures.checked_in, figures.people)
+    for question in context["questions"]:
+        if question["kind"] == "choices":
+            question["chart"] = _answers_chart(question)
+    return render(request, "events/organiser/insight.html", context)
+
+
+# The insight page's charts: the tables beside them hold the same figures.
+
+
+def _signups_chart(people_by_day: list, capacity: int | None) -> charts.Chart:
+    if not people_by_day:
+        description = _("No registrations yet.")
+    else:
+        day, people = people_by_day[-1]
+        values = {"people": people, "capacity": capacity, "day": formats.date_format(day, "j F")}
+        if capacity is None:
+            description = ngettext(
+                "Sign-ups rose to %(people)s person by %(day)s.",
+                "Sign-ups rose to %(people)s people by %(day)s.",
+                people,
+            )
+        else:
+            description = ngettext(
+                "Sign-ups rose to %(people)s of %(capacity)s place by %(day)s.",
+                "Sign-ups rose to %(people)s of %(capacity)s places by %(day)s.",
+                capacity,
+            )
+        description %= values
+    return charts.running_total_chart(
+        id="chart-signups",
+        title=_("People with a place, running total per day"),
+        description=description,
+        points=[(formats.date_format(day, "j M"), total) for day, total in people_by_day],
+        capacity=capacity,
+        capacity_label=""
+        if capacity is None
+        else ngettext("%(count)s place", "%(count)s places", capacity) % {"count": capacity},
+    )
+
+
+def _background_chart(backgrounds: list[dict]) -> charts.Chart:
+    description = _("No registrations yet.")
+    if backgrounds:
+        top = backgrounds[0]
+        total = sum(row["count"] for row in backgrounds)
+        description = _("Most registrations: %(label)s (%(count)s of %(total)s).") % {
+            "label": top["label"],
+            "count": top["count"],
+            "total": total,
+        }
+    return charts.bar_chart(
+        id="chart-backgrounds",
+        title=_("Registrations by background"),
+        description=description,
+        rows=[charts.BarRow(str(row["label"]), row["count"]) for row in backgrounds],
+    )
+
+
+def _checkin_chart(checked_in: int, people: int) -> charts.Chart | None:
+    if not people:
+        return None
+    values = {
+        "checked_in": checked_in,
+        "people": people,
+        "percent": round(100 * checked_in / people),
+    }
+    return charts.gauge(
+        id="chart-checkin",
+        title=_("Checked in"),
+        description=ngettext(
+            "%(checked_in)s of %(people)s person with a place has checked in.",
+            "%(checked_in)s of %(people)s people with a place have checked in.",
+            people,
+        )
+        % values,
+        value=checked_in,
+        total=people,
+        text=_("%(checked_in)s of %(people)s checked in (%(percent)s%%)") % values,
+    )
+
+
+def _answers_chart(question: dict) -> charts.Chart:
+    rows = question["rows"]
+    top = max(rows, key=lambda row: row["people"], default=None)
+    if top is None or not top["people"]:
+        description = _("Nobody has chosen an answer yet.")
+    else:
+        description = ngettext(
+            "Most chosen: %(label)s, by %(count)s person.",
+            "Most chosen: %(label)s, by %(count)s people.",
+            top["people"],
+        ) % {"label": top["label"], "count": top["people"]}
+    return charts.bar_chart(
+        id=f"chart-question-{question['pk']}",
+        title=question["label"],
+        description=description,
+        rows=[charts.BarRow(str(row["label"]), row["people"]) for row in rows],
     )

@@ -3,8 +3,10 @@
 from urllib.parse import urlencode
 
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from zorgzaam import charts
 from zorgzaam.validators import has_control_characters
 
 from .. import compare
@@ -77,6 +79,36 @@ def area_overview(request):
     return render(
         request,
         "initiatives/area_overview.html",
-        {"form": form, "overview": overview},
+        {
+            "form": form,
+            "overview": overview,
+            "approach_chart": _approach_chart(overview.approaches) if overview else None,
+        },
         status=400 if form.errors else 200,
+    )
+
+
+def _approach_chart(lines: list[compare.ApproachLine]) -> charts.Chart:
+    """Bars per approach, grouped by municipality (no headings for a single one)."""
+    several = len({line.municipality for line in lines}) > 1
+    top = max(lines, key=lambda line: line.count, default=None)
+    if top is None:
+        description = _("No initiative in this area names an approach.")
+    elif top.count < 2:
+        description = _(
+            "No approach is followed by more than one initiative in the same municipality."
+        )
+    else:
+        description = _(
+            "Most overlap: %(count)s initiatives follow %(approach)s in %(municipality)s."
+        ) % {"count": top.count, "approach": top.approach, "municipality": top.municipality}
+    return charts.bar_chart(
+        id="chart-approaches",
+        title=_("Initiatives per approach, per municipality"),
+        description=description,
+        rows=[
+            charts.BarRow(line.approach, line.count, group=line.municipality if several else "")
+            for line in lines
+        ],
+        label_width=170,
     )

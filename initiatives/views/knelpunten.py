@@ -5,9 +5,12 @@ from django.core import signing
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from zorgzaam import charts
 from zorgzaam.ratelimit import limit_posts
 from zorgzaam.roles import coordinator_required
 
@@ -42,7 +45,58 @@ def bottleneck_monitor(request):
             "monitor": monitor_data,
             "min_group": monitor.MIN_GROUP,
             "csv_url": reverse("initiatives:monitor_csv") + (f"?{params}" if params else ""),
+            "charts": {
+                "categories": _share_chart(
+                    monitor_data.categories,
+                    id="chart-per-category",
+                    title=_("Share of initiatives with a big or very big knelpunt, per category"),
+                ),
+                "by_province": _share_chart(
+                    monitor_data.by_province,
+                    id="chart-per-province",
+                    title=_("Share of initiatives with a big or very big knelpunt, per province"),
+                ),
+                "by_type": _share_chart(
+                    monitor_data.by_type,
+                    id="chart-per-type",
+                    title=_("Share of initiatives with a big or very big knelpunt, per type"),
+                ),
+            },
         },
+    )
+
+
+def _share_chart(shares: list[monitor.Share], *, id: str, title: str) -> charts.Chart:
+    """Bars of the shares against the national range; hidden groups say so."""
+    low, high = monitor.NATIONAL_2018
+    national = {"low": low, "high": high}
+    shown = [share for share in shares if not share.suppressed]
+    if shown:
+        top = max(shown, key=lambda share: share.percent or 0)
+        description = _(
+            "Highest: %(label)s, %(percent)s%%. Nationally (2018) %(low)s–%(high)s%% of "
+            "initiatives have at least one big or very big knelpunt."
+        ) % {"label": capfirst(top.label), "percent": formats.localize(top.percent), **national}
+    else:
+        description = _("Too little data to show these figures.")
+    return charts.bar_chart(
+        id=id,
+        title=title,
+        description=description,
+        rows=[
+            charts.BarRow(
+                capfirst(share.label),
+                share.percent,
+                text=_("too little data")
+                if share.percent is None
+                else f"{formats.localize(share.percent)}%",
+            )
+            for share in shares
+        ],
+        maximum=100,
+        axis=[(value, f"{value}%") for value in (0, 50, 100)],
+        band=(low, high),
+        band_label=_("National figure (2018): %(low)s–%(high)s%%") % national,
     )
 
 
