@@ -156,6 +156,19 @@ def _follower_retry(task, attempt: int, *args) -> bool:
     return True
 
 
+def _send_or_retry(message, task, attempt: int, pk: int, *, what: str, given_up) -> str:
+    """Send; on any transport error run `task` again later, or call `given_up` when it
+    will not be tried again."""
+    try:
+        message.send()
+    except Exception as exc:  # any transport error
+        logger.warning("%s %s not sent (try %s): %s", what, pk, attempt, exc)
+        if not _follower_retry(task, attempt, pk):
+            given_up()
+        return "failed"
+    return "sent"
+
+
 def follower_message(
     follower: Follower, kind: str, context: dict, *, reply_to: str = ""
 ) -> EmailMessage:
@@ -196,15 +209,15 @@ def follow_confirmation_send(follower_id: int, attempt: int = 1) -> str:
         {"days": Follower.CONFIRM_WITHIN.days},
         reply_to=follower.organisation.contact_email,
     )
-    try:
-        message.send()
-    except Exception as exc:  # any transport error: try again later, or let them ask again
-        logger.warning("Follow confirmation %s not sent (try %s): %s", follower_id, attempt, exc)
-        if not _follower_retry(follow_confirmation_send, attempt, follower_id):
-            # Given up: asking again on the page sends the link at once.
-            Follower.objects.filter(pk=follower_id).update(confirmation_sent_at=None)
-        return "failed"
-    return "sent"
+    # Given up: asking again on the page sends the link at once.
+    return _send_or_retry(
+        message,
+        follow_confirmation_send,
+        attempt,
+        follower_id,
+        what="Follow confirmation",
+        given_up=lambda: Follower.objects.filter(pk=follower_id).update(confirmation_sent_at=None),
+    )
 
 
 @task()
@@ -301,12 +314,14 @@ def agreement_follow_up_send(agreement_id: int, attempt: int = 1) -> str:
         subject = render_to_string("events/email/agreement_subject.txt", context)
         body = render_to_string("events/email/agreement_body.txt", context)
     message = EmailMessage(subject=" ".join(subject.split()), body=body, bcc=recipients)
-    try:
-        message.send()
-    except Exception as exc:  # any transport error: try again later, or on the next run
-        logger.warning("Agreement follow-up %s not sent (try %s): %s", agreement_id, attempt, exc)
-        if not _follower_retry(agreement_follow_up_send, attempt, agreement_id):
-            # Given up for now: the next hourly run claims it again.
-            ReportAgreement.objects.filter(pk=agreement_id).update(follow_up_sent_at=None)
-        return "failed"
-    return "sent"
+    # Given up for now: the next hourly run claims it again.
+    return _send_or_retry(
+        message,
+        agreement_follow_up_send,
+        attempt,
+        agreement_id,
+        what="Agreement follow-up",
+        given_up=lambda: ReportAgreement.objects.filter(pk=agreement_id).update(
+            follow_up_sent_at=None
+        ),
+    )

@@ -540,3 +540,24 @@ def test_the_purge_keeps_outcomes_and_agreements_and_drops_first_names(client, m
     html = client.get(_public(ended)).content.decode()
     assert "1 person was there" in html
     assert "Hoe?" in html and "Ans" not in html
+
+
+def test_a_follow_up_the_mail_server_refused_is_asked_again_on_the_next_run(
+    held, team, settings, mailoutbox
+):
+    report = _published(held)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    agreement = services.agreement_create(
+        report=report, what="Buurtapp", who="Ali", due_on=yesterday
+    )
+    settings.EMAIL_BACKEND = "tests.events.test_email.BrokenBackend"
+    assert services.agreements_follow_up_due() == 1
+    agreement.refresh_from_db()
+    assert agreement.follow_up_sent_at is None  # not sent: free to be claimed again
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mailoutbox.clear()
+    assert services.agreements_follow_up_due() == 1
+    assert [m.bcc for m in mailoutbox] == [["schrijver@example.org"]]
+    agreement.refresh_from_db()
+    assert agreement.follow_up_sent_at is not None
+    assert services.agreements_follow_up_due() == 0
