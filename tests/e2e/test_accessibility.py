@@ -413,8 +413,8 @@ def test_every_page_is_valid_html(site, demo, tmp_path):
         with urllib.request.urlopen(site + path) if path != "/bestaat-niet/" else _404(site) as r:
             html = r.read()
         files.append((path, tmp_path / f"public-{n}.html", html))
-    # Every resident page in Turkish and Arabic too (right to left).
-    for language in ("tr", "ar"):
+    # Every resident page in English, Turkish and Arabic too (right to left).
+    for language in ("en", "tr", "ar"):
         resident = Client()
         resident.cookies["django_language"] = language
         for n, path in enumerate(public_pages(demo) + error_pages(demo)):
